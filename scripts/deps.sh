@@ -6,6 +6,8 @@ set -euo pipefail
 CVC_PACKAGES=(
 	gcc clang libclang-rt-14-dev pkg-config meson ninja-build
 	libssl-dev check python3 xxd
+	pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools opensc
+	libnfc-dev libnfc-bin
 )
 
 cvc_missing_packages() {

@@ -85,6 +85,20 @@ const char *cvc_strerror(cvc_err err)
 		return "chain too long";
 	case CVC_ERR_NOT_A_CERT:
 		return "not a certificate";
+	case CVC_ERR_NO_READER:
+		return "reader not found";
+	case CVC_ERR_NO_CARD:
+		return "no card in the reader";
+	case CVC_ERR_CARD_REMOVED:
+		return "card removed";
+	case CVC_ERR_TIMEOUT:
+		return "timed out";
+	case CVC_ERR_TRANSPORT:
+		return "reader or transport error";
+	case CVC_ERR_CARD_STATUS:
+		return "card returned an error status";
+	case CVC_ERR_APDU:
+		return "malformed APDU";
 	}
 	return "unknown error";
 }

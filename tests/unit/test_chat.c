@@ -9,8 +9,6 @@
  * MANIFEST.tsv roles, the curve each signature in EXPECTED.tsv was verified
  * with, and OpenSSL's built-in curve parameters and OIDs.
  */
-#include <check.h>
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,69 +23,11 @@
 #include <cvc/chat.h>
 #include <cvc/oid.h>
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
-
-static const char *corpus_dir(void)
-{
-	const char *dir = getenv("CVC_CORPUS_DIR");
-
-	ck_assert_msg(dir != NULL && *dir != '\0', "CVC_CORPUS_DIR not set");
-	return dir;
-}
-
-/* dir/name into out, which must be large enough. */
-static void join_path(char *out, size_t cap, const char *dir, const char *name)
-{
-	int n = snprintf(out, cap, "%s/%s", dir, name);
-
-	ck_assert(n > 0 && (size_t)n < cap);
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	buf[n] = 0;
-	*len = (size_t)n;
-	return buf;
-}
-
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-
-	while (hex[0] != '\0' && hex[1] != '\0') {
-		unsigned v;
-
-		ck_assert_int_eq(sscanf(hex, "%2x", &v), 1);
-		ck_assert_uint_lt(n, cap);
-		out[n++] = (uint8_t)v;
-		hex += 2;
-	}
-	return n;
-}
-
-static void to_hex(cvc_span s, char *out)
-{
-	for (size_t i = 0; i < s.len; i++)
-		sprintf(out + 2 * i, "%02x", s.data[i]);
-	out[2 * s.len] = '\0';
-}
 
 /* Encodes dotted text to DER value octets (X.690 8.19), independently. */
 static size_t oid_encode(const char *dotted, uint8_t *out, size_t cap)
@@ -121,68 +61,6 @@ static size_t oid_encode(const char *dotted, uint8_t *out, size_t cap)
 	return len;
 }
 
-/* The rows of a TSV file, each split into at most 10 columns in place. */
-struct tsv {
-	char *text;
-	char **line;
-	size_t n;
-};
-
-static void tsv_load(struct tsv *t, const char *path)
-{
-	size_t len, cap = 64;
-
-	t->text = (char *)read_file(path, &len);
-	t->line = malloc(cap * sizeof(*t->line));
-	t->n = 0;
-	for (char *p = strtok(t->text, "\n"); p; p = strtok(NULL, "\n")) {
-		if (t->n == cap) {
-			cap *= 2;
-			t->line = realloc(t->line, cap * sizeof(*t->line));
-		}
-		t->line[t->n++] = p;
-	}
-}
-
-static size_t tsv_split(char *line, char **col, size_t max)
-{
-	size_t n = 0;
-
-	col[n++] = line;
-	for (char *p = line; *p && n < max; p++)
-		if (*p == '\t') {
-			*p = '\0';
-			col[n++] = p + 1;
-		}
-	return n;
-}
-
-static void tsv_free(struct tsv *t)
-{
-	free(t->text);
-	free(t->line);
-}
-
-/* A decoded corpus object; keeps its buffer alive. */
-struct object {
-	uint8_t *data;
-	size_t len;
-	cvc_cert cert;
-};
-
-static void load_object(struct object *o, const char *rel)
-{
-	char path[1024];
-	cvc_diag d;
-	cvc_err err;
-
-	join_path(path, sizeof(path), corpus_dir(), rel);
-	o->data = read_file(path, &o->len);
-	err =
-	    cvc_cert_decode(o->data, o->len, CVC_DECODE_LENIENT, &o->cert, &d);
-	ck_assert_msg(err == CVC_OK, "%s: decode error %d", rel, err);
-}
-
 /* ------------------------------------------------------------------ */
 /* CHAT: terminal types, roles, bits                                  */
 /* ------------------------------------------------------------------ */
@@ -214,7 +92,7 @@ static const cvc_chat *make_chat(struct chat_buf *b, cvc_span oid,
 	memset(b, 0, sizeof(*b));
 	b->chat.oid = oid;
 	b->chat.bits.data = b->bits;
-	b->chat.bits.len = unhex(bits_hex, b->bits, sizeof(b->bits));
+	b->chat.bits.len = cvc_test_unhex(bits_hex, b->bits, sizeof(b->bits));
 	return &b->chat;
 }
 
@@ -532,106 +410,63 @@ static bool assigned_since_decoder(size_t bit)
 	return bit == 49; /* "Fingerprint des COS erstellen" */
 }
 
-struct explanation {
-	char flags[32];
-	int role;        /* -1: not found */
-	bool listed[56]; /* "bNN => ..." lines */
-	bool rfu[56];    /* ... whose text is "RFU" */
-	size_t n_listed;
-};
-
-static void parse_explanation(const char *text, struct explanation *x)
+/* Bits 56..63 of a gematik flag list (gemSpec_PKI: 7 octets) are never
+ * listed; bits 0 and 1 are the role. */
+static void check_explained_bits(const char *name, const cvc_chat *chat,
+                                 const struct cvc_test_explanation *x)
 {
-	const char *p;
-
-	memset(x, 0, sizeof(*x));
-	x->role = -1;
-	p = strstr(text, "Flag-List = ");
-	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(sscanf(p, "Flag-List = %31[0-9a-f]", x->flags), 1);
-	p = strstr(text, "b0b1:");
-	ck_assert_ptr_nonnull(p);
-	if (strncmp(p, "b0b1:  Endnutzer", 16) == 0)
-		x->role = CVC_ROLE_TERMINAL;
-	else if (strncmp(p, "b0b1:  Zertifikat einer Sub-CA", 30) == 0)
-		x->role = CVC_ROLE_DV_DOMESTIC;
-	else if (strncmp(p, "b0b1:  Link-Zertifikat einer Root-CA", 36) == 0)
-		x->role = CVC_ROLE_CVCA;
-	for (p = strchr(p, '\n'); p != NULL; p = strchr(p + 1, '\n')) {
-		unsigned bit;
-		int used = 0;
-
-		if (sscanf(p + 1, " b%u => %n", &bit, &used) != 1 || used == 0)
-			continue;
-		ck_assert_uint_lt(bit, 56);
-		x->listed[bit] = true;
-		x->rfu[bit] = strncmp(p + 1 + used, "RFU\n", 4) == 0;
-		x->n_listed++;
-	}
-}
-
-static void check_explained(const char *dir, const char *name)
-{
-	char path[1024], hex[64];
-	size_t len;
-	char *text;
-	struct explanation x;
-	struct object o;
-	cvc_chat_info info;
-	const cvc_chat *chat;
-
-	join_path(path, sizeof(path), dir, name);
-	text = (char *)read_file(path, &len);
-	parse_explanation(text, &x);
-	free(text);
-	ck_assert_msg(x.role >= 0, "%s: no role line", name);
-
-	snprintf(path, sizeof(path), "gematik_g2/%.*s.cvcert",
-	         (int)(strlen(name) - strlen(".gematik-explanation.txt")),
-	         name);
-	load_object(&o, path);
-	chat = &o.cert.chat;
-	ck_assert(o.cert.has_chat);
-	to_hex(chat->bits, hex);
-	ck_assert_str_eq(hex, x.flags);
-	ck_assert_int_eq(cvc_chat_info_get(chat, &info), CVC_OK);
-	ck_assert_int_eq(info.type, CVC_TT_GEMATIK_TI);
-	ck_assert_msg((int)info.role == x.role, "%s: role %d, want %d", name,
-	              info.role, x.role);
 	for (size_t bit = 2; bit < 56; bit++) {
-		const char *bit_name = cvc_chat_bit_name(info.type, bit);
+		const char *bit_name =
+		    cvc_chat_bit_name(CVC_TT_GEMATIK_TI, bit);
 
-		ck_assert_msg(cvc_chat_bit(chat, info.type, bit) ==
-		                  x.listed[bit],
+		ck_assert_msg(cvc_chat_bit(chat, CVC_TT_GEMATIK_TI, bit) ==
+		                  x->listed[bit],
 		              "%s: b%zu", name, bit);
-		if (!x.listed[bit] || assigned_since_decoder(bit))
+		if (!x->listed[bit] || assigned_since_decoder(bit))
 			continue;
 		ck_assert_ptr_nonnull(bit_name);
-		ck_assert_msg((strcmp(bit_name, "RFU") == 0) == x.rfu[bit],
+		ck_assert_msg((strcmp(bit_name, "RFU") == 0) == x->rfu[bit],
 		              "%s: b%zu named \"%s\"", name, bit, bit_name);
 	}
+	for (size_t bit = 56; bit < CVC_TEST_GX_MAX_BITS; bit++)
+		ck_assert_msg(!x->listed[bit], "%s: b%zu listed", name, bit);
+}
+
+static void check_explained(const char *path, const char *name, void *ctx)
+{
+	char rel[1024], hex[64];
+	size_t len;
+	char *text = (char *)cvc_test_read_file(path, &len);
+	struct cvc_test_explanation x;
+	struct cvc_test_object o;
+	cvc_chat_info info;
+	cvc_role role;
+
+	(void)ctx;
+	cvc_test_parse_explanation(text, &x);
+	ck_assert_msg(x.error == NULL, "%s: %s", name, x.error);
+	ck_assert_msg(cvc_test_explained_role(x.role_text, &role),
+	              "%s: no role line", name);
+
+	cvc_test_explained_cert(name, rel, sizeof(rel));
+	cvc_test_load_object(&o, rel);
+	ck_assert(o.cert.has_chat);
+	ck_assert_str_eq(cvc_test_hex(o.cert.chat.bits, hex, sizeof(hex)),
+	                 x.field[CVC_TEST_GX_FLAGS]);
+	ck_assert_int_eq(cvc_chat_info_get(&o.cert.chat, &info), CVC_OK);
+	ck_assert_int_eq(info.type, CVC_TT_GEMATIK_TI);
+	ck_assert_msg(info.role == role, "%s: role %d, want %d", name,
+	              info.role, role);
+	check_explained_bits(name, &o.cert.chat, &x);
 	free(o.data);
+	free(text);
 }
 
 START_TEST(test_gematik_explanations)
 {
-	char dir[1024];
-	DIR *d;
-	struct dirent *e;
-	size_t files = 0;
+	size_t files = cvc_test_each_corpus_file(
+	    "gematik_g2", CVC_TEST_EXPLANATION_SUFFIX, check_explained, NULL);
 
-	join_path(dir, sizeof(dir), corpus_dir(), "gematik_g2");
-	d = opendir(dir);
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)) != NULL) {
-		const char *suffix = strstr(e->d_name, ".gematik-explanation");
-
-		if (suffix == NULL)
-			continue;
-		check_explained(dir, e->d_name);
-		files++;
-	}
-	closedir(d);
 	ck_assert_uint_ge(files, 90);
 }
 END_TEST
@@ -687,35 +522,29 @@ static bool manifest_role(const char *s, cvc_terminal_type *type,
 	return false;
 }
 
+static void check_manifest_role(const struct cvc_test_manifest_row *row,
+                                const struct cvc_test_object *o, void *ctx)
+{
+	size_t *checked = ctx;
+	cvc_terminal_type type;
+	cvc_role role;
+	cvc_chat_info info;
+
+	if (!manifest_role(row->role, &type, &role))
+		return;
+	ck_assert_msg(o->cert.has_chat, "%s: no CHAT", row->file);
+	ck_assert_int_eq(cvc_chat_info_get(&o->cert.chat, &info), CVC_OK);
+	ck_assert_msg(info.type == type && info.role == role,
+	              "%s: type %d role %d, manifest says %s", row->file,
+	              info.type, info.role, row->role);
+	(*checked)++;
+}
+
 START_TEST(test_manifest_roles)
 {
-	char path[1024];
-	struct tsv t;
 	size_t checked = 0;
 
-	join_path(path, sizeof(path), corpus_dir(), "MANIFEST.tsv");
-	tsv_load(&t, path);
-	for (size_t i = 1; i < t.n; i++) {
-		char *col[10];
-		cvc_terminal_type type;
-		cvc_role role;
-		cvc_chat_info info;
-		struct object o;
-
-		ck_assert_uint_ge(tsv_split(t.line[i], col, 10), 5);
-		if (!manifest_role(col[4], &type, &role))
-			continue;
-		load_object(&o, col[0]);
-		ck_assert_msg(o.cert.has_chat, "%s: no CHAT", col[0]);
-		ck_assert_int_eq(cvc_chat_info_get(&o.cert.chat, &info),
-		                 CVC_OK);
-		ck_assert_msg(info.type == type && info.role == role,
-		              "%s: type %d role %d, manifest says %s", col[0],
-		              info.type, info.role, col[4]);
-		free(o.data);
-		checked++;
-	}
-	tsv_free(&t);
+	cvc_test_each_manifest_object(check_manifest_role, &checked);
 	ck_assert_uint_ge(checked, 230);
 }
 END_TEST
@@ -752,7 +581,7 @@ START_TEST(test_oid_to_text)
 {
 	const struct oid_text_case *c = &oid_text_cases[_i];
 	uint8_t der[32];
-	size_t n = unhex(c->hex, der, sizeof(der));
+	size_t n = cvc_test_unhex(c->hex, der, sizeof(der));
 	char buf[64];
 	uint8_t again[32];
 
@@ -781,7 +610,7 @@ static const char *const malformed_oids[] = {
 START_TEST(test_oid_malformed)
 {
 	uint8_t der[32];
-	size_t n = unhex(malformed_oids[_i], der, sizeof(der));
+	size_t n = cvc_test_unhex(malformed_oids[_i], der, sizeof(der));
 	char buf[64] = "untouched";
 	cvc_err want = _i == 3 ? CVC_OK : CVC_ERR_BAD_VALUE;
 
@@ -909,29 +738,24 @@ static size_t check_named(cvc_span oid, const char *file)
 	return 1;
 }
 
+static void check_oids_named(const struct cvc_test_manifest_row *row,
+                             const struct cvc_test_object *o, void *ctx)
+{
+	size_t *oids = ctx;
+
+	if (o->cert.kind != CVC_KIND_ISO9796)
+		*oids += check_named(o->cert.key.oid, row->file);
+	if (o->cert.has_chat)
+		*oids += check_named(o->cert.chat.oid, row->file);
+	for (size_t k = 0; k < o->cert.n_ext; k++)
+		*oids += check_named(o->cert.ext[k].oid, row->file);
+}
+
 START_TEST(test_corpus_oids_named)
 {
-	char path[1024];
-	struct tsv t;
 	size_t oids = 0;
 
-	join_path(path, sizeof(path), corpus_dir(), "MANIFEST.tsv");
-	tsv_load(&t, path);
-	for (size_t i = 1; i < t.n; i++) {
-		char *col[10];
-		struct object o;
-
-		tsv_split(t.line[i], col, 10);
-		load_object(&o, col[0]);
-		if (o.cert.kind != CVC_KIND_ISO9796)
-			oids += check_named(o.cert.key.oid, col[0]);
-		if (o.cert.has_chat)
-			oids += check_named(o.cert.chat.oid, col[0]);
-		for (size_t k = 0; k < o.cert.n_ext; k++)
-			oids += check_named(o.cert.ext[k].oid, col[0]);
-		free(o.data);
-	}
-	tsv_free(&t);
+	cvc_test_each_manifest_object(check_oids_named, &oids);
 	ck_assert_uint_ge(oids, 500);
 }
 END_TEST
@@ -1131,22 +955,21 @@ START_TEST(test_corpus_curves_match_expected)
 	    "secp256k1",       "P-256",           "P-192",
 	};
 	bool seen[ARRAY_LEN(want_seen)] = {false};
-	char path[1024], curve[64];
-	struct tsv t;
+	char curve[64];
+	struct cvc_test_tsv t;
 	size_t named = 0;
 
-	join_path(path, sizeof(path), corpus_dir(), "EXPECTED.tsv");
-	tsv_load(&t, path);
+	cvc_test_tsv_load(&t, "EXPECTED.tsv");
 	for (size_t i = 1; i < t.n; i++) {
 		char *col[10];
-		struct object o;
+		struct cvc_test_object o;
 		const char *name, *want;
 
-		if (tsv_split(t.line[i], col, 10) < 6 ||
+		if (cvc_test_tsv_split(t.line[i], col, 10) < 6 ||
 		    strncmp(col[5], "ECDSA-", 6) != 0 ||
 		    sscanf(col[5], "ECDSA-%*s %63s", curve) != 1)
 			continue;
-		load_object(&o, signer_file(col));
+		cvc_test_load_object(&o, signer_file(col));
 		name = cvc_curve_name(&o.cert.key, o.cert.cpi);
 		want = libcvc_curve_spelling(curve);
 		if (name == NULL) {
@@ -1164,42 +987,35 @@ START_TEST(test_corpus_curves_match_expected)
 		}
 		free(o.data);
 	}
-	tsv_free(&t);
+	cvc_test_tsv_free(&t);
 	ck_assert_uint_ge(named, 200);
 	for (size_t k = 0; k < ARRAY_LEN(want_seen); k++)
 		ck_assert_msg(seen[k], "%s never named", want_seen[k]);
 }
 END_TEST
 
+static void check_anchor_curve(const char *path, const char *name, void *ctx)
+{
+	size_t len;
+	uint8_t *data = cvc_test_read_file(path, &len);
+	cvc_pubkey key;
+
+	(void)name;
+	(void)ctx;
+	ck_assert_int_eq(
+	    cvc_pubkey_decode(data, len, CVC_DECODE_LENIENT, &key, NULL),
+	    CVC_OK);
+	/* The anchor names its curve in the OID (OpenHealth format) */
+	ck_assert_pstr_eq(cvc_curve_name(&key, CVC_CPI_GEMATIK_G2),
+	                  "brainpoolP256r1");
+	free(data);
+}
+
 START_TEST(test_trust_anchor_curves)
 {
-	char dir[1024], path[1200];
-	DIR *d;
-	struct dirent *e;
-	size_t n = 0;
+	size_t n = cvc_test_each_corpus_file("gematik_g2/trust-anchor", ".der",
+	                                     check_anchor_curve, NULL);
 
-	join_path(dir, sizeof(dir), corpus_dir(), "gematik_g2/trust-anchor");
-	d = opendir(dir);
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)) != NULL) {
-		uint8_t *data;
-		size_t len;
-		cvc_pubkey key;
-
-		if (strstr(e->d_name, ".der") == NULL)
-			continue;
-		join_path(path, sizeof(path), dir, e->d_name);
-		data = read_file(path, &len);
-		ck_assert_int_eq(cvc_pubkey_decode(
-		                     data, len, CVC_DECODE_LENIENT, &key, NULL),
-		                 CVC_OK);
-		/* The anchor names its curve in the OID (OpenHealth format) */
-		ck_assert_pstr_eq(cvc_curve_name(&key, CVC_CPI_GEMATIK_G2),
-		                  "brainpoolP256r1");
-		free(data);
-		n++;
-	}
-	closedir(d);
 	ck_assert_uint_ge(n, 1);
 }
 END_TEST
@@ -1255,11 +1071,5 @@ static Suite *chat_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(chat_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cvc_test_run(chat_suite());
 }

@@ -6,15 +6,13 @@
  * a real certificate and a real authenticated request, so every variant must
  * decode back to the very same octets.
  */
-#include <check.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cvc/input.h>
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 struct blob {
 	uint8_t *data;
@@ -25,15 +23,10 @@ static struct blob read_test_file(const char *rel)
 {
 	const char *dir = getenv("CVC_TEST_DATA");
 	char path[4096];
-	struct blob b = {malloc(1 << 16), 0};
-	FILE *f;
+	struct blob b;
 
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", rel);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_ptr_nonnull(b.data);
-	b.len = fread(b.data, 1, 1 << 16, f);
-	fclose(f);
+	cvc_test_path(path, sizeof(path), dir ? dir : "tests/data", rel);
+	b.data = cvc_test_read_file(path, &b.len);
 	ck_assert_uint_gt(b.len, 100);
 	return b;
 }
@@ -417,11 +410,5 @@ static Suite *input_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(input_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cvc_test_run(input_suite());
 }

@@ -5,16 +5,12 @@
  * Expected encodings are spelled out octet by octet from X.690 / ISO 7816-4
  * rather than produced by the writer, so reader and writer check each other.
  */
-#include <check.h>
-#include <dirent.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cvc/tlv.h>
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 /* A byte string under construction, for hand-built expected encodings. */
 struct bytes {
@@ -712,8 +708,6 @@ END_TEST
 /* Real objects                                                        */
 /* ------------------------------------------------------------------ */
 
-static size_t corpus_files;
-
 /* Parses everything, re-encodes every TLV with its own widths. */
 static void walk_and_reencode(cvc_tlv_reader *r, int depth)
 {
@@ -741,55 +735,29 @@ static void walk_and_reencode(cvc_tlv_reader *r, int depth)
 	}
 }
 
-static void walk_file(const char *path)
+static void walk_file(const char *path, const char *rel, void *ctx)
 {
 	static uint8_t data[1 << 16];
-	FILE *f = fopen(path, "rb");
+	size_t *files = ctx;
 	cvc_tlv_reader r;
 	size_t n;
 
-	ck_assert_ptr_nonnull(f);
-	n = fread(data, 1, sizeof(data), f);
-	fclose(f);
+	if (!cvc_test_has_suffix(rel, ".cvcert") &&
+	    !cvc_test_has_suffix(rel, ".cvreq"))
+		return;
+	n = cvc_test_read_into(path, data, sizeof(data));
 	ck_assert_uint_gt(n, 0);
 	cvc_tlv_reader_init(&r, data, n, CVC_TLV_LENIENT);
 	walk_and_reencode(&r, 0);
-	corpus_files++;
-}
-
-static void walk_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[4096];
-	struct stat st;
-
-	ck_assert_msg(d != NULL, "cannot open %s", dir);
-	while ((e = readdir(d)) != NULL) {
-		size_t l = strlen(e->d_name);
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		ck_assert_int_eq(stat(path, &st), 0);
-		if (S_ISDIR(st.st_mode))
-			walk_dir(path);
-		else if ((l > 7 && strcmp(e->d_name + l - 7, ".cvcert") == 0) ||
-		         (l > 6 && strcmp(e->d_name + l - 6, ".cvreq") == 0))
-			walk_file(path);
-	}
-	closedir(d);
+	(*files)++;
 }
 
 START_TEST(test_corpus_reencodes)
 {
-	const char *dir = getenv("CVC_CORPUS_DIR");
+	size_t files = 0;
 
-	if (dir == NULL)
-		dir = "tests/data/cvc-corpus";
-	corpus_files = 0;
-	walk_dir(dir);
-	ck_assert_uint_gt(corpus_files, 10);
+	cvc_test_walk_tree(cvc_test_corpus_dir(), walk_file, &files);
+	ck_assert_uint_gt(files, 10);
 }
 END_TEST
 
@@ -832,11 +800,5 @@ static Suite *tlv_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(tlv_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cvc_test_run(tlv_suite());
 }

@@ -11,5 +11,7 @@
 #include <cvc/oid.h>
 #include <cvc/input.h>
 #include <cvc/print.h>
+#include <cvc/crypto.h>
+#include <cvc/trust.h>
 
 #endif

@@ -57,6 +57,14 @@ typedef enum cvc_err {
 	CVC_ERR_CHAIN_TOO_LONG = 35, /* more links than CVC_MAX_CHAIN */
 	CVC_ERR_NOT_A_CERT = 36,     /* a request or bare key where a
 					certificate is required */
+	/* apdu and card */
+	CVC_ERR_NO_READER = 37,      /* no such reader, or no reader at all */
+	CVC_ERR_NO_CARD = 38,        /* reader present, no card in it */
+	CVC_ERR_CARD_REMOVED = 39,   /* card left during an exchange */
+	CVC_ERR_TIMEOUT = 40,        /* nothing happened within the time given */
+	CVC_ERR_TRANSPORT = 41,      /* PC/SC, NFC or driver failure */
+	CVC_ERR_CARD_STATUS = 42,    /* card answered with an error status word */
+	CVC_ERR_APDU = 43,           /* malformed command or response APDU */
 } cvc_err;
 
 /* Stable English phrase for an error code; never NULL. */
