@@ -15,6 +15,7 @@ build=${CVC_BUILD_DIR:-build}
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
 ninja -C "$build" >/dev/null
 print="$build/tools/cvc-print"
+verify="$build/tools/cvc-verify"
 corpus=tests/data/cvc-corpus
 prod=$corpus/de_eid_production
 
@@ -50,7 +51,18 @@ echo "exit code: $?"
 set -e
 rm -f "$bad"
 
-step "6. Every object in the corpus"
+step "6. Verify the terminal against the CVCA trust anchor, on 2012-02-03 and today"
+"$verify" -t "$prod"/DECVCAeID00102__at-cvca__selfsigned__*.cvcert --at 2012-02-03 \
+	"$prod"/DEDVeIDDTR101401__at-dv-nonofficial__by_DECVCAeID00102__*.cvcert \
+	"$prod"/DE0000071005GM__at-terminal__by_DEDVeIDDTR101401__*.cvcert
+set +e
+"$verify" -t "$prod"/DECVCAeID00102__at-cvca__selfsigned__*.cvcert \
+	"$prod"/DEDVeIDDTR101401__at-dv-nonofficial__by_DECVCAeID00102__*.cvcert \
+	"$prod"/DE0000071005GM__at-terminal__by_DEDVeIDDTR101401__*.cvcert | tail -n 1
+echo "exit code: ${PIPESTATUS[0]} (1 = verification said no)"
+set -e
+
+step "7. Every object in the corpus"
 count=$(find "$corpus" -name '*.cvcert' -o -name '*.cvreq' | wc -l)
 find "$corpus" \( -name '*.cvcert' -o -name '*.cvreq' \) -print0 |
 	xargs -0 "$print" --lenient >/dev/null 2>&1 &&

@@ -13,5 +13,7 @@
 #include <cvc/print.h>
 #include <cvc/crypto.h>
 #include <cvc/trust.h>
+#include <cvc/apdu.h>
+#include <cvc/card.h>
 
 #endif
