@@ -7,7 +7,8 @@ CVC_PACKAGES=(
 	gcc clang libclang-rt-14-dev pkg-config meson ninja-build
 	libssl-dev check python3 xxd
 	pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools opensc
-	libnfc-dev libnfc-bin
+	softhsm2 libengine-pkcs11-openssl
+	libnfc-dev libnfc-bin openpace
 )
 
 cvc_missing_packages() {

@@ -73,4 +73,14 @@ cvc_err cvc_key_new_ec(const cvc_curve *curve, const uint8_t *point,
 /* True when the algorithm's scheme can be used with the key's type. */
 bool cvc_algo_fits_pkey(const cvc_algo *algo, const EVP_PKEY *pkey);
 
+/*
+ * A signer around a private key that lives elsewhere (sign_pkcs11.c): it
+ * signs through the same code as file keys. Takes ownership of pkey in
+ * every case; release(release_ctx), when not NULL, runs once after pkey is
+ * freed (on failure here, or in cvc_signer_free).
+ */
+cvc_err cvc_signer_wrap(EVP_PKEY *pkey, const cvc_algo *algo,
+                        void (*release)(void *ctx), void *release_ctx,
+                        cvc_signer **out);
+
 #endif

@@ -35,6 +35,9 @@ struct cvc_signer {
 	const cvc_curve *curve; /* NULL for RSA */
 	size_t sig_len;         /* 2l or modulus octets */
 	size_t order_len;       /* l, EC only */
+	/* back end holding the key (PKCS#11 engine), released after pkey */
+	void (*release)(void *ctx);
+	void *release_ctx;
 };
 
 /* ------------------------------------------------------------------ */
@@ -117,11 +120,29 @@ static cvc_err signer_new(EVP_PKEY *pkey, const cvc_algo *algo,
 	return CVC_OK;
 }
 
+cvc_err cvc_signer_wrap(EVP_PKEY *pkey, const cvc_algo *algo,
+                        void (*release)(void *ctx), void *release_ctx,
+                        cvc_signer **out)
+{
+	cvc_err err = signer_new(pkey, algo, out);
+
+	if (err != CVC_OK) {
+		if (release != NULL)
+			release(release_ctx);
+		return err;
+	}
+	(*out)->release = release;
+	(*out)->release_ctx = release_ctx;
+	return CVC_OK;
+}
+
 void cvc_signer_free(cvc_signer **signer)
 {
 	if (signer == NULL || *signer == NULL)
 		return;
 	EVP_PKEY_free((*signer)->pkey); /* cleanses the private key */
+	if ((*signer)->release != NULL)
+		(*signer)->release((*signer)->release_ctx);
 	OPENSSL_cleanse(*signer, sizeof(**signer));
 	free(*signer);
 	*signer = NULL;
@@ -419,6 +440,27 @@ cvc_err cvc_signer_sign(const cvc_signer *signer, const uint8_t *msg,
 /* ------------------------------------------------------------------ */
 /* Public half                                                         */
 
+/*
+ * Legacy keys (the PKCS#11 engine's) expose no X/Y parameters; their
+ * encoded point comes through the ASN.1 method. Uncompressed only.
+ */
+static cvc_err ec_encoded_point(const cvc_signer *s, uint8_t *out, size_t *len)
+{
+	size_t f = cvc_curve_bytes(s->curve);
+	unsigned char *enc = NULL;
+	size_t n = EVP_PKEY_get1_encoded_public_key(s->pkey, &enc);
+	cvc_err err = CVC_ERR_CRYPTO;
+
+	if (n == 1 + 2 * f && enc[0] == 0x04) {
+		memcpy(out, enc, n);
+		*len = n;
+		err = CVC_OK;
+	}
+	OPENSSL_free(enc);
+	ERR_clear_error();
+	return err;
+}
+
 /* 04 || X || Y, each coordinate padded to the field size. */
 static cvc_err ec_public_point(const cvc_signer *s, uint8_t *out, size_t *len)
 {
@@ -436,6 +478,8 @@ static cvc_err ec_public_point(const cvc_signer *s, uint8_t *out, size_t *len)
 	}
 	BN_free(x);
 	BN_free(y);
+	if (err != CVC_OK && s->release != NULL)
+		err = ec_encoded_point(s, out, len);
 	return err;
 }
 

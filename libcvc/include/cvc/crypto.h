@@ -159,6 +159,34 @@ cvc_err cvc_signer_pubkey_encode(const cvc_signer *signer, bool with_domain,
 /* Public half as a verification key. */
 cvc_err cvc_signer_public_key(const cvc_signer *signer, cvc_key **out);
 
+/*
+ * Loads a private key from a PKCS#11 token (RFC 7512 URI, e.g.
+ * "pkcs11:token=cvc-ca;object=ca-bp256;type=private") through OpenSSL's
+ * pkcs11 engine (libp11). The key never leaves the token; signing and the
+ * public half work as for any other signer.
+ * module: the PKCS#11 library; NULL means $PKCS11_MODULE_PATH. There is no
+ * built-in default (the engine's own, p11-kit-proxy, is rarely meant).
+ * pin: NULL means the URI's pin-value, else $CVC_PKCS11_PIN. There is never
+ * a prompt. The engine is process-wide and libp11 keeps the first module
+ * it loaded until exit: a later call naming another module gets
+ * CVC_ERR_UNSUPPORTED. PKCS#11 login is per process too, so once a token
+ * is logged in, later loads from it succeed whatever PIN they give.
+ * Errors: CVC_ERR_INVALID_ARG for a bad URI, no module, no PIN or a wrong
+ * or locked PIN; CVC_ERR_IO when the module cannot be loaded or the token
+ * or object does not exist; CVC_ERR_UNSUPPORTED without the engine or
+ * for a second module.
+ */
+cvc_err cvc_signer_load_pkcs11(const char *uri, const char *pin,
+			       const char *module, const cvc_algo *algo,
+			       cvc_signer **out);
+
+/*
+ * For tools: spec is a "pkcs11:" URI (cvc_signer_load_pkcs11 with module
+ * NULL and this pin) or a key file path (cvc_signer_load_file; pin unused).
+ */
+cvc_err cvc_signer_load(const char *spec, const char *pin,
+			const cvc_algo *algo, cvc_signer **out);
+
 #ifdef __cplusplus
 }
 #endif

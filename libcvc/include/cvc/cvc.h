@@ -15,5 +15,6 @@
 #include <cvc/trust.h>
 #include <cvc/apdu.h>
 #include <cvc/card.h>
+#include <cvc/issue.h>
 
 #endif
