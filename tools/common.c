@@ -436,3 +436,8 @@ bool cvc_tool_flush_stdout(void)
 	}
 	return true;
 }
+
+int cvc_tool_exit_flushed(void)
+{
+	return cvc_tool_flush_stdout() ? CVC_TOOL_EXIT_OK : CVC_TOOL_EXIT_INPUT;
+}

@@ -147,4 +147,7 @@ void cvc_tool_json_error(FILE *out, const char *path, size_t index,
  */
 bool cvc_tool_flush_stdout(void);
 
+/* Exit code after output that is complete: OK, or INPUT when it was lost. */
+int cvc_tool_exit_flushed(void);
+
 #endif

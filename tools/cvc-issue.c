@@ -799,11 +799,11 @@ int main(int argc, char **argv)
 		return usage("%s", "a verb is required");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		print_help();
-		return cvc_tool_flush_stdout() ? 0 : CVC_TOOL_EXIT_INPUT;
+		return cvc_tool_exit_flushed();
 	}
 	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
 		cvc_tool_print_version();
-		return cvc_tool_flush_stdout() ? 0 : CVC_TOOL_EXIT_INPUT;
+		return cvc_tool_exit_flushed();
 	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		known = known || strcmp(argv[1], verbs[i]) == 0;
@@ -815,8 +815,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":hV", long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			print_help();
-			return cvc_tool_flush_stdout() ? 0
-			                               : CVC_TOOL_EXIT_INPUT;
+			return cvc_tool_exit_flushed();
 		}
 		if (c == 'V') {
 			cvc_tool_print_version();

@@ -104,12 +104,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'h':
 			print_help();
-			return cvc_tool_flush_stdout() ? CVC_TOOL_EXIT_OK
-			                               : CVC_TOOL_EXIT_INPUT;
+			return cvc_tool_exit_flushed();
 		case 'V':
 			cvc_tool_print_version();
-			return cvc_tool_flush_stdout() ? CVC_TOOL_EXIT_OK
-			                               : CVC_TOOL_EXIT_INPUT;
+			return cvc_tool_exit_flushed();
 		default:
 			return cvc_tool_bad_option(SYNOPSIS, c, optopt,
 			                           argv[optind - 1]);

@@ -152,7 +152,7 @@ static int show_and_exit(bool help)
 		print_help();
 	else
 		cvc_tool_print_version();
-	return cvc_tool_flush_stdout() ? CVC_TOOL_EXIT_OK : CVC_TOOL_EXIT_INPUT;
+	return cvc_tool_exit_flushed();
 }
 
 /* Returns -1 to go on, else the exit status. */

@@ -28,6 +28,8 @@
 
 #include <cvc/input.h>
 
+#include "hex_int.h"
+
 static bool is_space(uint8_t c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
@@ -40,18 +42,6 @@ static bool is_text(const uint8_t *in, size_t len)
 		if (!is_space(in[i]) && (in[i] < 0x20 || in[i] > 0x7E))
 			return false;
 	return true;
-}
-
-/* Value of a hex digit, or -1. */
-static int hex_value(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static size_t skip_spaces(const uint8_t *in, size_t len, size_t i)
@@ -74,7 +64,8 @@ static size_t hex_start(const uint8_t *in, size_t len)
 static bool looks_like_hex(const uint8_t *in, size_t len)
 {
 	for (size_t i = hex_start(in, len); i < len; i++)
-		if (hex_value(in[i]) < 0 && !is_space(in[i]) && in[i] != ':')
+		if (cvc_hex_value(in[i]) < 0 && !is_space(in[i]) &&
+		    in[i] != ':')
 			return false;
 	return true;
 }
@@ -90,13 +81,14 @@ static cvc_err hex_decode(const uint8_t *in, size_t len, uint8_t *out,
 	size_t i = hex_start(in, len), n = 0;
 
 	while (i < len) {
-		int hi = hex_value(in[i]), lo;
+		int hi = cvc_hex_value(in[i]), lo;
 
 		if (is_space(in[i]) || in[i] == ':') {
 			i++;
 			continue;
 		}
-		if (hi < 0 || i + 1 == len || (lo = hex_value(in[i + 1])) < 0)
+		if (hi < 0 || i + 1 == len ||
+		    (lo = cvc_hex_value(in[i + 1])) < 0)
 			return CVC_ERR_INPUT_FORMAT;
 		if (out != NULL)
 			out[n] = (uint8_t)(hi << 4 | lo);

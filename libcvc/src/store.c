@@ -22,6 +22,7 @@
 
 #include <cvc/input.h>
 
+#include "hex_int.h"
 #include "trust_int.h"
 
 bool cvc_span_equal(cvc_span a, cvc_span b)
@@ -500,17 +501,6 @@ static cvc_err read_file(const char *path, uint8_t **out, size_t *out_len)
 	return CVC_OK;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * A key file's name names its key: "4445475858820214_ELC-PublicKey.der"
  * stands for the binary CHR 44 45 47 58 58 82 02 14 (gematik), and
@@ -524,7 +514,7 @@ static cvc_err name_from_path(const char *path, uint8_t *name, size_t *name_len)
 
 	base = base ? base + 1 : path;
 	while (base[n] != '\0' && base[n] != '_' && base[n] != '.') {
-		if (hex_digit(base[n]) < 0)
+		if (cvc_hex_value((uint8_t)base[n]) < 0)
 			hex = false;
 		n++;
 	}
@@ -534,8 +524,9 @@ static cvc_err name_from_path(const char *path, uint8_t *name, size_t *name_len)
 		if (n / 2 > CVC_MAX_REF_LEN)
 			return CVC_ERR_BAD_VALUE;
 		for (size_t i = 0; i < n / 2; i++)
-			name[i] = (uint8_t)(hex_digit(base[2 * i]) << 4 |
-			                    hex_digit(base[2 * i + 1]));
+			name[i] =
+			    (uint8_t)(cvc_hex_value((uint8_t)base[2 * i]) << 4 |
+			              cvc_hex_value((uint8_t)base[2 * i + 1]));
 		*name_len = n / 2;
 		return CVC_OK;
 	}
