@@ -5,7 +5,7 @@ set -euo pipefail
 
 CVC_PACKAGES=(
 	gcc clang libclang-rt-14-dev pkg-config meson ninja-build
-	libssl-dev check python3 xxd
+	libssl-dev openssl check python3 xxd groff-base
 	pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools opensc
 	softhsm2 libengine-pkcs11-openssl
 	libnfc-dev libnfc-bin openpace

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cvc-issue.h"
+#include "cvc-issue-office.h"
 
 #define SYNOPSIS "root|dv|issue|link|request [options]"
 
@@ -61,6 +61,7 @@ typedef struct opts {
 	unsigned rsa_bits;
 	long days;
 	bool unencrypted;
+	bool json;
 } opts;
 
 static const struct option long_opts[] = {
@@ -92,6 +93,7 @@ static const struct option long_opts[] = {
     {"outer-key", required_argument, NULL, O_OUTER_KEY},
     {"outer-car", required_argument, NULL, O_OUTER_CAR},
     {"chr-prefix", required_argument, NULL, O_CHR_PREFIX},
+    {"json", no_argument, NULL, 'j'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -115,6 +117,8 @@ static void print_help(void)
 	    "  request  certificate request (--key|--key-out --chr [--car]"
 	    "\n"
 	    "           [--outer-key --outer-car])\n"
+	    "  personalize, confirm, renew, terminate, revoke, report:\n"
+	    "           the badge office (cvc-issue personalize --help)\n"
 	    "\n"
 	    "Options:\n"
 	    "      --chr REF          holder reference (CC + mnemonic + 5 "
@@ -139,10 +143,12 @@ static void print_help(void)
 	    "      --pin PIN          PKCS#11 PIN\n"
 	    "      --issuer-cert F --issuer-key F   issuer (dv, issue)\n"
 	    "      --old-cert F --old-key F --new-key F   (link)\n"
-	    "      --request F | --pubkey F   holder key (7F49 or raw "
-	    "point hex)\n"
+	    "      --request F | --pubkey F   holder key (request; or PEM/DER "
+	    "public key,\n"
+	    "                         7F49, or raw point 04XY)\n"
 	    "      --outer-key F --outer-car REF   authenticated request\n"
 	    "      --out FILE         output (required)\n"
+	    "  -j, --json             report what was written as JSON\n"
 	    "  -h, --help / -V, --version\n"
 	    "\n"
 	    "Exit status: 0 ok, 1 refused by policy, 2 usage or input "
@@ -173,10 +179,14 @@ static int exit_for(cvc_err err)
 	}
 }
 
+/* "what: field: error: reason", naming the field where libcvc knows it. */
 static int report(const char *what, cvc_err err, const cvc_diag *diag)
 {
+	const char *field = diag != NULL ? diag->field : NULL;
+
 	if (diag != NULL && diag->reason != NULL)
-		cvc_tool_fail("%s: %s: %s", what, cvc_strerror(err),
+		cvc_tool_fail("%s: %s%s%s: %s", what, field ? field : "",
+		              field ? ": " : "", cvc_strerror(err),
 		              diag->reason);
 	else
 		cvc_tool_fail("%s: %s", what, cvc_strerror(err));
@@ -229,18 +239,7 @@ static const char *key_pass(const opts *o)
 static int load_key(const opts *o, const char *spec, const cvc_algo *algo,
                     cvc_signer **s)
 {
-	cvc_err err;
-
-	if (strncmp(spec, "pkcs11:", 7) == 0)
-		err = cvc_signer_load(spec, o->pin, algo, s);
-	else
-		err = cvc_key_file_load(spec, key_pass(o), algo, s);
-	if (err != CVC_OK) {
-		cvc_tool_fail("%s: cannot load private key: %s", spec,
-		              cvc_strerror(err));
-		return CVC_TOOL_EXIT_INPUT;
-	}
-	return 0;
+	return cvc_issue_load_key(spec, o->pin, key_pass(o), algo, s);
 }
 
 /* A new key: generated in memory, written only after the certificate. */
@@ -268,9 +267,10 @@ static int make_key(const opts *o, const char *path, const char *keyspec,
 		return load_key(o, keyspec, algo, s);
 	if (path == NULL)
 		return usage("%s: --key or --key-out required", o->verb);
-	if (!o->unencrypted && key_pass(o) == NULL)
-		return usage("%s: --key-pass or $CVC_KEY_PASS required (or "
-		             "--unencrypted-key)",
+	/* an empty passphrase would be encryption in name only */
+	if (!o->unencrypted && (key_pass(o) == NULL || *key_pass(o) == '\0'))
+		return usage("%s: --key-pass or $CVC_KEY_PASS required, not "
+		             "empty (or --unencrypted-key)",
 		             path);
 	if (algo->scheme == CVC_SCHEME_ECDSA)
 		snprintf(spec, sizeof(spec), "%s",
@@ -419,14 +419,27 @@ static int set_pubkey_from_signer(job *j, const cvc_signer *s, bool domain)
 	return err == CVC_OK ? 0 : report("public key", err, NULL);
 }
 
+/* All or nothing: the new key, the output, the issuer state (dv, issue). */
 static int write_outputs(const opts *o, job *j, const uint8_t *der, size_t len)
 {
-	if (j->nk.pem != NULL &&
-	    !cvc_issue_write_atomic(o->key_out, j->nk.pem, j->nk.pem_len, 0600))
-		return CVC_TOOL_EXIT_INPUT;
-	if (!cvc_issue_write_atomic(o->out, der, len, 0644))
-		return CVC_TOOL_EXIT_INPUT;
-	return 0;
+	bool from_state =
+	    o->chr == NULL && o->chr_prefix != NULL && o->issuer_cert != NULL;
+	cvc_issue_commit_args a = {
+	    .verb = o->verb,
+	    .json = o->json,
+	    .out = o->out,
+	    .der = der,
+	    .der_len = len,
+	    .key_out = j->nk.pem != NULL ? o->key_out : NULL,
+	    .key_pem = j->nk.pem,
+	    .key_pem_len = j->nk.pem_len,
+	    .key_encrypted = !o->unencrypted,
+	    .state_cert = from_state ? o->issuer_cert : NULL,
+	    .state_prefix = o->chr_prefix,
+	    .chr = j->chr,
+	};
+
+	return cvc_issue_commit(&a);
 }
 
 static int issue_and_write(const opts *o, job *j, const cvc_cert *icert,
@@ -472,11 +485,16 @@ static int holder_key(const opts *o, job *j)
 
 	if ((o->request == NULL) == (o->pubkey == NULL))
 		return usage("%s: exactly one of --request, --pubkey", o->verb);
-	if (cvc_tool_load(path, CVC_TOOL_MAX_INPUT, &j->holder_in, &te)) {
+	if (o->pubkey != NULL) {
+		int rc = cvc_issue_read_pubkey(path, &j->issuer_cert,
+		                               &j->holder_in, pk);
+		if (rc != 0)
+			return rc;
+	} else if (cvc_tool_load(path, CVC_TOOL_MAX_INPUT, &j->holder_in,
+	                         &te)) {
 		cvc_tool_report(path, &te);
 		return CVC_TOOL_EXIT_INPUT;
-	}
-	if (o->request != NULL) {
+	} else {
 		err = cvc_cert_decode(j->holder_in.data, j->holder_in.len, 0,
 		                      &j->holder_req, &diag);
 		if (err == CVC_OK && j->holder_req.kind != CVC_KIND_REQUEST &&
@@ -501,22 +519,6 @@ static int holder_key(const opts *o, job *j)
 			j->chr[n] = '\0';
 			j->tmpl.chr = (cvc_span){(uint8_t *)j->chr, n};
 		}
-	} else if (j->holder_in.len > 1 && j->holder_in.data[0] == 0x7F) {
-		err = cvc_pubkey_decode(j->holder_in.data, j->holder_in.len, 0,
-		                        pk, &diag);
-		if (err != CVC_OK)
-			return report(path, err, &diag);
-	} else if (j->holder_in.data[0] == 0x04 &&
-	           j->issuer_cert.key.type == CVC_KEY_EC) {
-		pk->type = CVC_KEY_EC;
-		pk->oid = j->issuer_cert.key.oid;
-		CVC_EC_POINT(pk) =
-		    (cvc_span){j->holder_in.data, j->holder_in.len};
-	} else {
-		cvc_tool_fail("%s: not a 7F49 public key or an uncompressed "
-		              "point (PEM is not supported)",
-		              path);
-		return CVC_TOOL_EXIT_INPUT;
 	}
 	/* terminals and DVs inherit the domain parameters (TR-03110-3 D.3.3) */
 	for (size_t i = 0; i < CVC_KEY_COMPONENTS; i++) {
@@ -527,7 +529,7 @@ static int holder_key(const opts *o, job *j)
 	memset(pk->comp_len_octets, 0, sizeof(pk->comp_len_octets));
 	pk->len_octets = 0;
 	pk->oid_len_octets = 0;
-	return 0;
+	return cvc_issue_check_holder_key(path, pk, j->issuer);
 }
 
 static int verb_dv_or_issue(const opts *o, job *j, bool dv)
@@ -562,11 +564,8 @@ static int verb_dv_or_issue(const opts *o, job *j, bool dv)
 	if ((rc = set_dates(o, &j->tmpl)) ||
 	    (rc = set_chat(o, j, ii.type, role, false)))
 		return rc;
-	rc = issue_and_write(o, j, &j->issuer_cert, 0);
-	if (rc == 0 && o->chr == NULL && o->chr_prefix != NULL &&
-	    !cvc_issue_state_save(o->issuer_cert, o->chr_prefix, j->chr))
-		return CVC_TOOL_EXIT_INPUT;
-	return rc;
+	/* write_outputs records the holder reference in the state file */
+	return issue_and_write(o, j, &j->issuer_cert, 0);
 }
 
 /* A new CVCA key is like the old one unless --scheme/--curve/--rsa-bits. */
@@ -749,6 +748,9 @@ static int set_opt(opts *o, int c, const char *arg)
 	case O_CHR_PREFIX:
 		o->chr_prefix = arg;
 		break;
+	case 'j':
+		o->json = true;
+		break;
 	case O_DAYS:
 		if (parse_number(arg, 36500, &o->days) != 0)
 			return usage("bad --days '%s'", arg);
@@ -805,6 +807,8 @@ int main(int argc, char **argv)
 		cvc_tool_print_version();
 		return cvc_tool_exit_flushed();
 	}
+	if (cvc_issue_office_verb(argv[1]))
+		return cvc_issue_office_main(argc, argv);
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		known = known || strcmp(argv[1], verbs[i]) == 0;
 	if (!known)
@@ -812,7 +816,7 @@ int main(int argc, char **argv)
 	o.verb = argv[1];
 	opterr = 0;
 	optind = 2;
-	while ((c = getopt_long(argc, argv, ":hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVj", long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			print_help();
 			return cvc_tool_exit_flushed();

@@ -86,7 +86,7 @@ void cvc_tool_verify_print_text(const struct verify_run *run)
 /* JSON */
 
 /* "expired" for CVC_ERR_EXPIRED: the enum name in lower case. */
-static const char *err_token(cvc_err err)
+const char *cvc_tool_verify_err_token(cvc_err err)
 {
 	static const char *const tokens[] = {
 	    "ok",
@@ -126,6 +126,14 @@ static const char *err_token(cvc_err err)
 	    "critical",
 	    "chain_too_long",
 	    "not_a_cert",
+	    "no_reader",
+	    "no_card",
+	    "card_removed",
+	    "timeout",
+	    "transport",
+	    "card_status",
+	    "apdu",
+	    "not_authorized",
 	};
 
 	if ((size_t)err < sizeof(tokens) / sizeof(tokens[0]))
@@ -310,7 +318,8 @@ static void json_head(FILE *out, const struct verify_run *run, cvc_err status,
 	cvc_tool_json_member_str(out, "at",
 	                         cvc_tool_verify_date(&run->opt.at, d));
 	fprintf(out, ",\"valid\":%s,", status == CVC_OK ? "true" : "false");
-	cvc_tool_json_member_str(out, "status", err_token(status));
+	cvc_tool_json_member_str(out, "status",
+	                         cvc_tool_verify_err_token(status));
 	fprintf(out, ",\"code\":%d,", (int)status);
 	cvc_tool_json_member_str(out, "reason", cvc_strerror(status));
 	fputc(',', out);

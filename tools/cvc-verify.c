@@ -6,6 +6,7 @@
  * authenticated request's outer signature. Every decision is libcvc's
  * (cvc_chain_verify, cvc_request_verify_*); this file reads the options and
  * inputs, cvc-verify-check.c asks the library, cvc-verify-output.c prints.
+ * With --reader, cvc-verify-reader.c verifies a live badge instead.
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -16,7 +17,7 @@
 
 #include "cvc-verify.h"
 
-#define SYNOPSIS "[-t PATH]... [--at YYYY-MM-DD] [--crl FILE] [options] FILE..."
+#define SYNOPSIS VERIFY_SYNOPSIS
 
 enum long_only {
 	OPT_AT = 256,
@@ -69,12 +70,36 @@ static void print_help(void)
 	    "(schema " VERIFY_JSON_SCHEMA ")\n"
 	    "  -l, --lenient         accept non-minimal length encodings (not "
 	    "DER)\n"
-	    "  -v, --verbose         list every certificate of the chain\n"
+	    "  -v, --verbose         list every certificate of the chain "
+	    "(--reader:\n"
+	    "                        also log APDUs on stderr, PINs masked)\n"
 	    "  -h, --help            show this help and exit\n"
 	    "  -V, --version         show the version and exit\n"
 	    "\n"
-	    "Exit status: 0 valid, 1 not valid (reason on stderr), 2 usage or "
-	    "input error.\n"
+	    "A live badge (applet-spec/SPEC.md), instead of FILEs:\n"
+	    "  -r, --reader SPEC     authenticate the badge on this reader "
+	    "(pcsc:NAME,\n"
+	    "                        pcsc:INDEX, nfc:CONNSTRING)\n"
+	    "      --require-right R the badge's effective rights must "
+	    "include R (name\n"
+	    "                        or bN; repeatable)\n"
+	    "      --pin-file FILE   send the holder PIN from FILE (else "
+	    "$" BADGE_PIN_ENV ")\n"
+	    "      --require-pin     the card must sign that it checked the "
+	    "PIN\n"
+	    "      --terminal-cert FILE  terminal authentication first: DV "
+	    "and terminal\n"
+	    "                        certificates, in order (repeatable)\n"
+	    "      --terminal-key KEY    the terminal's key: file "
+	    "(passphrase\n"
+	    "                        $" BADGE_KEY_PASS_ENV ") or pkcs11: URI\n"
+	    "      --holder          also read the holder data (needs the "
+	    "PIN or the\n"
+	    "                        terminal's read right)\n"
+	    "\n"
+	    "Exit status: 0 valid (badge accepted), 1 not valid (reason on "
+	    "stderr),\n"
+	    "2 usage or input error, 3 reader or card error (--reader).\n"
 	    "See cvc-verify(1).\n",
 	    cvc_tool_name());
 }
@@ -172,6 +197,14 @@ static int parse_options(int argc, char **argv, struct verify_options *opt)
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
+	    {"reader", required_argument, NULL, 'r'},
+	    {"require-right", required_argument, NULL,
+	     VERIFY_OPT_REQUIRE_RIGHT},
+	    {"require-pin", no_argument, NULL, VERIFY_OPT_REQUIRE_PIN},
+	    {"holder", no_argument, NULL, VERIFY_OPT_HOLDER},
+	    {"pin-file", required_argument, NULL, BADGE_OPT_PIN_FILE},
+	    {"terminal-cert", required_argument, NULL, BADGE_OPT_TERMINAL_CERT},
+	    {"terminal-key", required_argument, NULL, BADGE_OPT_TERMINAL_KEY},
 	    {NULL, 0, NULL, 0},
 	};
 	bool at_given = false;
@@ -183,9 +216,10 @@ static int parse_options(int argc, char **argv, struct verify_options *opt)
 		return CVC_TOOL_EXIT_INPUT;
 	}
 	opterr = 0; /* our own messages, with the program name */
-	while ((c = getopt_long(argc, argv, ":t:jlvhV", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":t:r:jlvhV", longopts, NULL)) !=
 	       -1) {
-		if (set_option(opt, c))
+		if (set_option(opt, c) ||
+		    cvc_tool_verify_reader_option(&opt->reader, c, optarg))
 			continue;
 		if (c == 'h' || c == 'V')
 			return show_and_exit(c == 'h');
@@ -196,7 +230,10 @@ static int parse_options(int argc, char **argv, struct verify_options *opt)
 		if (rc >= 0)
 			return rc;
 	}
-	if (optind >= argc && opt->target == NULL)
+	rc = cvc_tool_verify_reader_check(opt, argc - optind, SYNOPSIS);
+	if (rc >= 0)
+		return rc;
+	if (opt->reader.spec == NULL && optind >= argc && opt->target == NULL)
 		return cvc_tool_usage_error(SYNOPSIS,
 		                            "no certificate or request given");
 	if (!at_given)
@@ -570,7 +607,9 @@ static void report_input_failure(const struct verify_run *run)
 		        f->err.message);
 	else
 		cvc_tool_report(f->path, &f->err);
-	if (run->opt.json)
+	if (run->opt.json && run->opt.reader.spec != NULL)
+		cvc_tool_verify_reader_json_input_failure(run);
+	else if (run->opt.json)
 		cvc_tool_verify_print_json_input_failure(run);
 }
 
@@ -629,6 +668,23 @@ static void free_run(struct verify_run *run)
 	free(run);
 }
 
+/* Reads the inputs and verifies: the FILEs offline, or the live badge. */
+static int verify(struct verify_run *run, int argc, char **argv)
+{
+	bool live = run->opt.reader.spec != NULL;
+
+	if ((live || load_given(run, argc, argv)) && load_trust_store(run) &&
+	    load_crl(run)) {
+		if (live)
+			return cvc_tool_verify_reader(run);
+		cvc_tool_verify_target(run);
+		return finish(run);
+	}
+	report_input_failure(run);
+	(void)cvc_tool_flush_stdout();
+	return CVC_TOOL_EXIT_INPUT;
+}
+
 int main(int argc, char **argv)
 {
 	struct verify_run *run;
@@ -642,17 +698,8 @@ int main(int argc, char **argv)
 		return CVC_TOOL_EXIT_INPUT;
 	}
 	rc = parse_options(argc, argv, &run->opt);
-	if (rc < 0) {
-		if (load_given(run, argc, argv) && load_trust_store(run) &&
-		    load_crl(run)) {
-			cvc_tool_verify_target(run);
-			rc = finish(run);
-		} else {
-			report_input_failure(run);
-			(void)cvc_tool_flush_stdout();
-			rc = CVC_TOOL_EXIT_INPUT;
-		}
-	}
+	if (rc < 0)
+		rc = verify(run, argc, argv);
 	free_run(run);
 	return rc;
 }

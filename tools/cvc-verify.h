@@ -3,7 +3,8 @@
  * cvc-verify's own parts (not installed): the state of one run, shared by
  * cvc-verify.c (options, inputs, main), cvc-verify-check.c (certificate
  * chains: asking libcvc and turning its answers into check lines),
- * cvc-verify-request.c (requests) and cvc-verify-output.c (text, JSON).
+ * cvc-verify-request.c (requests), cvc-verify-output.c (text, JSON) and
+ * cvc-verify-reader.c (a live badge: --reader).
  */
 #ifndef CVC_TOOLS_VERIFY_H
 #define CVC_TOOLS_VERIFY_H
@@ -14,9 +15,15 @@
 #include <cvc/crypto.h>
 #include <cvc/trust.h>
 
+#include "badge-tool.h"
 #include "common.h"
 
-#define VERIFY_JSON_SCHEMA "libcvc-verify/1"
+#define VERIFY_SYNOPSIS                                                        \
+	"[-t PATH]... [--at YYYY-MM-DD] [--crl FILE] [options] FILE...\n"      \
+	"       cvc-verify -r SPEC [-t PATH]... [--at YYYY-MM-DD] [--crl "     \
+	"FILE] [reader options]"
+#define VERIFY_JSON_SCHEMA        "libcvc-verify/1"
+#define VERIFY_READER_JSON_SCHEMA "libcvc-verify-reader/1"
 
 /* Longest one-line detail of a check (a CHAT lists up to 38 names). */
 #define VERIFY_DETAIL_MAX 1536
@@ -26,6 +33,26 @@
 #define VERIFY_NAME_MAX 72
 /* "YYYY-MM-DD" */
 #define VERIFY_DATE_MAX 11
+
+/* --require-right: at most every bit of the longest CHAT. */
+#define VERIFY_MAX_REQUIRED (8 * CVC_MAX_CHAT_LEN)
+
+/* Options of the live badge mode (-r, --reader); getopt codes from 700. */
+enum verify_reader_opt {
+	VERIFY_OPT_REQUIRE_RIGHT = 700,
+	VERIFY_OPT_REQUIRE_PIN,
+	VERIFY_OPT_HOLDER,
+};
+
+struct verify_reader_options {
+	const char *spec; /* NULL: offline mode */
+	const char *rights[VERIFY_MAX_REQUIRED];
+	size_t n_rights;
+	bool too_many_rights;
+	bool require_pin;
+	bool holder;
+	struct badge_cred_options cred;
+};
 
 struct verify_options {
 	const char **trust; /* -t arguments, in order */
@@ -37,6 +64,7 @@ struct verify_options {
 	bool json;
 	bool verbose;
 	bool lenient;
+	struct verify_reader_options reader;
 };
 
 /* One certificate or request read from a file. */
@@ -155,7 +183,24 @@ bool cvc_tool_verify_path_complete(const cvc_chain_result *res);
 /* cvc-verify-request.c */
 void cvc_tool_verify_request(struct verify_run *run);
 
+/* cvc-verify-reader.c */
+/* Takes a --reader mode option; false when c is not one. */
+bool cvc_tool_verify_reader_option(struct verify_reader_options *r, int c,
+                                   char *arg);
+/*
+ * Usage checks between the modes (nfiles: FILE arguments given). -1 when
+ * fine, else the exit status (reported).
+ */
+int cvc_tool_verify_reader_check(const struct verify_options *opt, int nfiles,
+                                 const char *synopsis);
+/* Verifies the badge on the reader; returns the exit status. */
+int cvc_tool_verify_reader(struct verify_run *run);
+/* The JSON document for an input error of the trust store or CRL. */
+void cvc_tool_verify_reader_json_input_failure(const struct verify_run *run);
+
 /* cvc-verify-output.c */
+/* Stable token for JSON: the error's enum name in lower case. */
+const char *cvc_tool_verify_err_token(cvc_err err);
 void cvc_tool_verify_print_text(const struct verify_run *run);
 void cvc_tool_verify_print_json(const struct verify_run *run);
 void cvc_tool_verify_print_json_input_failure(const struct verify_run *run);

@@ -68,6 +68,14 @@ struct cvc_card {
 	char reader[CVC_CARD_READER_MAX]; /* NUL-terminated, may be cut */
 	cvc_card_log_fn log_fn;           /* NULL: logging off */
 	void *log_ctx;
+	/*
+	 * The badge layer's length mode (badge.c), chosen by
+	 * cvc_badge_select() from the applet's FCI and the transport. The
+	 * zero default is short APDUs with chaining and GET RESPONSE, which
+	 * every badge accepts ([LEN-1]).
+	 */
+	bool badge_extended;
+	size_t badge_max_response; /* FCI 84, the extended Le */
 	/* card.c's work buffers (a card is used by one thread at a time). */
 	uint8_t cmd[CVC_APDU_MAX_SIZE];       /* command being sent */
 	uint8_t raw[CVC_APDU_MAX_EXT_LE + 2]; /* one raw response */

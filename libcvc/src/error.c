@@ -99,6 +99,8 @@ const char *cvc_strerror(cvc_err err)
 		return "card returned an error status";
 	case CVC_ERR_APDU:
 		return "malformed APDU";
+	case CVC_ERR_NOT_AUTHORIZED:
+		return "required right or PIN check missing";
 	}
 	return "unknown error";
 }

@@ -16,5 +16,6 @@
 #include <cvc/apdu.h>
 #include <cvc/card.h>
 #include <cvc/issue.h>
+#include <cvc/badge.h>
 
 #endif

@@ -65,6 +65,9 @@ typedef enum cvc_err {
 	CVC_ERR_TRANSPORT = 41,      /* PC/SC, NFC or driver failure */
 	CVC_ERR_CARD_STATUS = 42,    /* card answered with an error status word */
 	CVC_ERR_APDU = 43,           /* malformed command or response APDU */
+	/* badge policy */
+	CVC_ERR_NOT_AUTHORIZED = 44, /* a required right or PIN check is
+					missing (cvc_badge_authenticate) */
 } cvc_err;
 
 /* Stable English phrase for an error code; never NULL. */

@@ -67,23 +67,24 @@ pcsc_isolate() {
 }
 
 # Stops one child by PID: SIGTERM, then SIGKILL after PCSC_STOP_TIMEOUT_S.
+# Polls instead of racing a background `sleep`: a forked guard shell that
+# is signalled before it has exec'd sleep would run this shell's EXIT trap
+# (bash installs trap handlers in the child until exec) and stop pcscd.
+# bash reaps its children as they exit, so kill -0 fails once pid is gone.
 pcsc_stop_pid() {
-	local pid=$1 guard done_pid
+	local pid=$1 i
 	[ -n "$pid" ] || return 0
-	if ! kill -TERM "$pid" 2>/dev/null; then
-		wait "$pid" 2>/dev/null || true
-		return 0
+	if kill -TERM "$pid" 2>/dev/null; then
+		for i in $(seq $((PCSC_STOP_TIMEOUT_S * 20))); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			echo "warning: PID $pid ignored SIGTERM; killing it" >&2
+			kill -KILL "$pid" 2>/dev/null
+		fi
 	fi
-	sleep "$PCSC_STOP_TIMEOUT_S" &
-	guard=$!
-	wait -n -p done_pid "$pid" "$guard" 2>/dev/null || true
-	if [ "${done_pid:-}" = "$guard" ]; then
-		echo "warning: PID $pid ignored SIGTERM; killing it" >&2
-		kill -KILL "$pid" 2>/dev/null
-	else
-		kill -TERM "$guard" 2>/dev/null
-	fi
-	wait "$pid" "$guard" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
 	return 0
 }
 
