@@ -36,7 +36,7 @@ verify=$tools/cvc-verify
 issue=$tools/cvc-issue
 export CVC_VICC=$build/tests/integration/stack/vicc
 export CVC_PCSCWAIT=$build/tests/integration/stack/pcscwait
-vbadge=$build/applet-spec/vbadge/vbadge
+CVC_VBADGE=$build/applet-spec/vbadge/vbadge
 corpus=tests/data/cvc-corpus
 prod=$corpus/de_eid_production
 
@@ -44,6 +44,8 @@ prod=$corpus/de_eid_production
 # mount namespace and stops pcscd and the badge by PID on exit.
 # shellcheck source=tests/integration/stack/pcscd-env.sh
 . tests/integration/stack/pcscd-env.sh
+# shellcheck source=tests/integration/stack/vbadge-env.sh
+. tests/integration/stack/vbadge-env.sh
 pcsc_isolate "$0" "$@"
 
 step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
@@ -101,12 +103,8 @@ echo "Badges get b0, which this hospital reads as \"may open ward doors\"."
 
 step "6. A blank virtual badge in a reader of a private pcscd"
 reader="pcsc:$PCSC_READER"
-"$vbadge" --state "$PCSC_DIR/badge.state" --vpcd --port "$PCSC_PORT" \
-	2>>"$PCSC_DIR/vbadge.log" &
-badge_pid=$!
-PCSC_PIDS+=("$badge_pid")
-"$CVC_PCSCWAIT" "$PCSC_READER" --present 5000 >/dev/null
-echo "vbadge (PID $badge_pid) in \"$PCSC_READER\" (pcscd PID $PCSCD_PID)"
+vbadge_start_vpcd "$PCSC_DIR/badge.state"
+echo "vbadge (PID $VBADGE_PID) in \"$PCSC_READER\" (pcscd PID $PCSCD_PID)"
 show cvc-read -r "$reader"
 
 step "7. Personalize it through pcscd: key made on the badge, certificate, holder, PIN"
@@ -142,4 +140,4 @@ set -e
 step "12. Clean up"
 # The exit trap (pcsc_cleanup) stops what the demo started, by PID, and
 # removes the scratch directory with the demo PKI and the badge state.
-echo "stopping vbadge (PID $badge_pid) and pcscd (PID $PCSCD_PID)"
+echo "stopping vbadge (PID $VBADGE_PID) and pcscd (PID $PCSCD_PID)"

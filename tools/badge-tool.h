@@ -112,12 +112,4 @@ void badge_info_print_json(FILE *out, const cvc_badge_info *info);
 void badge_holder_print_text(FILE *out, const cvc_badge_holder *h, int indent);
 void badge_holder_print_json(FILE *out, const cvc_badge_holder *h);
 
-/*
- * Writes data to path through a temporary file in the same directory and
- * a rename, so the file is either complete or not there. false with err
- * filled on failure.
- */
-bool badge_write_atomic(const char *path, const uint8_t *data, size_t len,
-                        cvc_tool_error *err);
-
 #endif

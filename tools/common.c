@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -170,6 +172,27 @@ int cvc_tool_bad_option(const char *synopsis, int ret, int opt, const char *arg)
 void cvc_tool_print_version(void)
 {
 	printf("%s (libcvc) %s\n", tool_name, cvc_version());
+}
+
+int cvc_tool_shared_option(const cvc_tool_shared_options *shared, int c,
+                           const char *arg)
+{
+	switch (c) {
+	case 'j':
+		*shared->json = true;
+		return -1;
+	case 'v':
+		*shared->verbose = true;
+		return -1;
+	case 'h':
+		shared->print_help();
+		return cvc_tool_exit_flushed();
+	case 'V':
+		cvc_tool_print_version();
+		return cvc_tool_exit_flushed();
+	default:
+		return cvc_tool_bad_option(shared->synopsis, c, optopt, arg);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -408,6 +431,16 @@ void cvc_tool_json_member_str(FILE *out, const char *key, const char *value)
 		cvc_tool_json_string(out, value);
 }
 
+void cvc_tool_json_holder_members(FILE *out, const char *name,
+                                  const char *staff_id, const char *department)
+{
+	cvc_tool_json_member_str(out, "name", name);
+	fputc(',', out);
+	cvc_tool_json_member_str(out, "staff_id", staff_id);
+	fputc(',', out);
+	cvc_tool_json_member_str(out, "department", department);
+}
+
 void cvc_tool_json_error(FILE *out, const char *path, size_t index,
                          const cvc_tool_error *err)
 {
@@ -440,4 +473,97 @@ bool cvc_tool_flush_stdout(void)
 int cvc_tool_exit_flushed(void)
 {
 	return cvc_tool_flush_stdout() ? CVC_TOOL_EXIT_OK : CVC_TOOL_EXIT_INPUT;
+}
+
+/* ------------------------------------------------------------------ */
+/* Output files */
+
+mode_t cvc_tool_public_file_mode(void)
+{
+	mode_t mask = umask(0);
+
+	umask(mask);
+	return (mode_t)(0644 & ~mask);
+}
+
+static bool write_all(int fd, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+char *cvc_tool_write_temp(const char *path, const void *data, size_t len,
+                          mode_t mode, cvc_tool_error *err)
+{
+	size_t n = strlen(path) + sizeof(".tmpXXXXXX");
+	char *tmp = malloc(n);
+	int fd, saved;
+	bool ok;
+
+	if (tmp == NULL) {
+		cvc_tool_error_set(err, CVC_ERR_NO_MEMORY, "out of memory");
+		return NULL;
+	}
+	snprintf(tmp, n, "%s.tmpXXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		cvc_tool_error_set(err, CVC_ERR_IO,
+		                   "cannot create a file there: %s",
+		                   strerror(errno));
+		free(tmp);
+		return NULL;
+	}
+	ok =
+	    fchmod(fd, mode) == 0 && write_all(fd, data, len) && fsync(fd) == 0;
+	saved = errno;
+	ok = close(fd) == 0 && ok;
+	if (!ok) {
+		cvc_tool_error_set(err, CVC_ERR_IO, "cannot write: %s",
+		                   strerror(saved));
+		unlink(tmp);
+		free(tmp);
+		return NULL;
+	}
+	return tmp;
+}
+
+bool cvc_tool_write_atomic(const char *path, const void *data, size_t len,
+                           mode_t mode, cvc_tool_error *err)
+{
+	char *tmp = cvc_tool_write_temp(path, data, len, mode, err);
+	bool ok;
+
+	if (tmp == NULL)
+		return false;
+	ok = rename(tmp, path) == 0;
+	if (!ok) {
+		cvc_tool_error_set(err, CVC_ERR_IO,
+		                   "cannot move into place: %s",
+		                   strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return ok;
+}
+
+bool cvc_tool_write_atomic_reported(const char *path, const void *data,
+                                    size_t len, mode_t mode)
+{
+	cvc_tool_error err;
+
+	if (cvc_tool_write_atomic(path, data, len, mode, &err))
+		return true;
+	cvc_tool_report(path, &err);
+	return false;
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <cvc/cvc.h>
 
@@ -127,6 +128,35 @@ int cvc_tool_bad_option(const char *synopsis, int ret, int opt,
 void cvc_tool_print_version(void);
 
 /*
+ * The options most tools share: -j/--json and -v/--verbose set a flag,
+ * -h/--help and -V/--version print and end the run.
+ */
+typedef struct cvc_tool_shared_options {
+	const char *synopsis;
+	void (*print_help)(void);
+	bool *json;
+	bool *verbose;
+} cvc_tool_shared_options;
+
+/* Their long forms; ends a tool's struct option table. */
+/* clang-format off */
+#define CVC_TOOL_SHARED_LONGOPTS                                               \
+	{"json", no_argument, NULL, 'j'},                                      \
+	{"verbose", no_argument, NULL, 'v'},                                   \
+	{"help", no_argument, NULL, 'h'},                                      \
+	{"version", no_argument, NULL, 'V'},                                   \
+	{NULL, 0, NULL, 0}
+/* clang-format on */
+
+/*
+ * Takes an option getopt_long() returned that is not the tool's own: a
+ * shared one, or one it refused (see cvc_tool_bad_option()). arg is
+ * argv[optind - 1]. Returns -1 to go on, else the exit status.
+ */
+int cvc_tool_shared_option(const cvc_tool_shared_options *shared, int c,
+                           const char *arg);
+
+/*
  * Writes s as a JSON string (quotes included). Control characters are
  * escaped and octets that are not valid UTF-8 become U+FFFD, so the output
  * is always valid JSON whatever a file name holds.
@@ -135,6 +165,10 @@ void cvc_tool_json_string(FILE *out, const char *s);
 
 /* Writes `"key":"value"` / `"key":null` members. */
 void cvc_tool_json_member_str(FILE *out, const char *key, const char *value);
+
+/* The `"name","staff_id","department"` members of a badge holder. */
+void cvc_tool_json_holder_members(FILE *out, const char *name,
+                                  const char *staff_id, const char *department);
 
 /* One error object: {"file","index","offset","field","code","error","message"}.
  * index 0 means the file as a whole (it could not be read or converted). */
@@ -149,5 +183,27 @@ bool cvc_tool_flush_stdout(void);
 
 /* Exit code after output that is complete: OK, or INPUT when it was lost. */
 int cvc_tool_exit_flushed(void);
+
+/* 0644 under the umask: for files anyone may read (certificates). */
+mode_t cvc_tool_public_file_mode(void);
+
+/*
+ * Writes data to a new temporary file beside path ("path.tmpXXXXXX") with
+ * the given mode and syncs it. Returns its malloc'd name, or NULL with err
+ * filled and nothing left behind.
+ */
+char *cvc_tool_write_temp(const char *path, const void *data, size_t len,
+                          mode_t mode, cvc_tool_error *err);
+
+/*
+ * Writes data to path through cvc_tool_write_temp() and a rename, so that
+ * path is either complete or untouched. false with err filled on failure.
+ */
+bool cvc_tool_write_atomic(const char *path, const void *data, size_t len,
+                           mode_t mode, cvc_tool_error *err);
+
+/* As cvc_tool_write_atomic(), reporting a failure ("prog: path: ..."). */
+bool cvc_tool_write_atomic_reported(const char *path, const void *data,
+                                    size_t len, mode_t mode);
 
 #endif

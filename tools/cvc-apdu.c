@@ -160,12 +160,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	    {"atr", no_argument, NULL, 'a'},
 	    {"script", required_argument, NULL, 's'},
 	    {"raw", no_argument, NULL, OPT_RAW},
-	    {"json", no_argument, NULL, 'j'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
+	    CVC_TOOL_SHARED_LONGOPTS,
 	};
+	const cvc_tool_shared_options shared = {SYNOPSIS, print_help,
+	                                        &opt->json, &opt->verbose};
 	int c, rc;
 
 	opterr = 0;
@@ -192,21 +190,11 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case OPT_RAW:
 			opt->raw = true;
 			break;
-		case 'j':
-			opt->json = true;
-			break;
-		case 'v':
-			opt->verbose = true;
-			break;
-		case 'h':
-			print_help();
-			return cvc_tool_exit_flushed();
-		case 'V':
-			cvc_tool_print_version();
-			return cvc_tool_exit_flushed();
 		default:
-			return cvc_tool_bad_option(SYNOPSIS, c, optopt,
-			                           argv[optind - 1]);
+			rc = cvc_tool_shared_option(&shared, c,
+			                            argv[optind - 1]);
+			if (rc >= 0)
+				return rc;
 		}
 	}
 	return -1;

@@ -497,8 +497,8 @@ static int confirm_at_reader(confirm_job *c)
 	if ((rc = settle(c, r)) != 0)
 		return rc;
 	if (o->out != NULL &&
-	    !cvc_issue_write_atomic(o->out, c->s.badge.raw.data,
-	                            c->s.badge.raw.len, 0644))
+	    !cvc_tool_write_atomic_reported(o->out, c->s.badge.raw.data,
+	                                    c->s.badge.raw.len, 0644))
 		return CVC_TOOL_EXIT_INPUT;
 	if (!o->quiet)
 		printf("%s %s: confirmed\n", r->chr,

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cvc-issue: files. Outputs go to a temporary file in the target's
- * directory and are moved into place only when every output of the command
- * has been written, so a reader never sees half a certificate or key and a
- * failed command leaves nothing behind. A new private key never replaces an
- * existing file: losing a CA key to a typo cannot be undone. The issuer
- * state file is rewritten the same way, and --json reports what was written.
+ * cvc-issue: files, and the exit status for a libcvc error. Outputs go to a
+ * temporary file in the target's directory and are moved into place only when
+ * every output of the command has been written, so a reader never sees half a
+ * certificate or key and a failed command leaves nothing behind. A new private
+ * key never replaces an existing file: losing a CA key to a typo cannot be
+ * undone. The issuer state file is rewritten the same way, and --json reports
+ * what was written.
  */
-#define _DEFAULT_SOURCE /* mkstemp, fchmod */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,35 @@
 
 #include "cvc-issue.h"
 
+int cvc_issue_exit_for(cvc_err err)
+{
+	switch (err) {
+	case CVC_ERR_ROLE:
+	case CVC_ERR_CHAT_WIDENED:
+	case CVC_ERR_TERMINAL_TYPE:
+	case CVC_ERR_EXPIRED:
+	case CVC_ERR_NOT_YET_VALID:
+	case CVC_ERR_BAD_KEY:
+	case CVC_ERR_SIGNATURE:
+	case CVC_ERR_UNKNOWN_ISSUER:
+	case CVC_ERR_REVOKED:
+		return CVC_TOOL_EXIT_NO;
+	case CVC_ERR_NO_READER:
+	case CVC_ERR_NO_CARD:
+	case CVC_ERR_CARD_REMOVED:
+	case CVC_ERR_TIMEOUT:
+	case CVC_ERR_TRANSPORT:
+	case CVC_ERR_CARD_STATUS:
+	case CVC_ERR_APDU:
+		return CVC_TOOL_EXIT_READER;
+	default:
+		return CVC_TOOL_EXIT_INPUT;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Output files */
+
 /* One output on its way: written to tmp, then moved to path. */
 typedef struct staged {
 	const char *path;
@@ -25,22 +54,6 @@ typedef struct staged {
 	bool created;    /* path did not exist before this command */
 	bool placed;     /* moved into place */
 } staged;
-
-static bool write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
 
 static bool exists(const char *path)
 {
@@ -61,9 +74,7 @@ static bool refuse_existing_key(const char *path)
 static bool stage(staged *s, const char *path, const void *data, size_t len,
                   mode_t mode, bool no_clobber)
 {
-	size_t n = strlen(path) + 16;
-	int fd, saved;
-	bool ok;
+	cvc_tool_error err;
 
 	memset(s, 0, sizeof(*s));
 	s->path = path;
@@ -71,30 +82,10 @@ static bool stage(staged *s, const char *path, const void *data, size_t len,
 	s->created = !exists(path);
 	if (no_clobber && !s->created)
 		return refuse_existing_key(path);
-	if ((s->tmp = malloc(n)) == NULL) {
-		cvc_tool_fail("%s: out of memory", path);
-		return false;
-	}
-	snprintf(s->tmp, n, "%s.tmpXXXXXX", path);
-	fd = mkstemp(s->tmp);
-	if (fd < 0) {
-		cvc_tool_fail("%s: cannot create a file there: %s", path,
-		              strerror(errno));
-		free(s->tmp);
-		s->tmp = NULL;
-		return false;
-	}
-	ok =
-	    fchmod(fd, mode) == 0 && write_all(fd, data, len) && fsync(fd) == 0;
-	saved = errno;
-	ok = close(fd) == 0 && ok;
-	if (!ok) {
-		cvc_tool_fail("%s: cannot write: %s", path, strerror(saved));
-		unlink(s->tmp);
-		free(s->tmp);
-		s->tmp = NULL;
-	}
-	return ok;
+	s->tmp = cvc_tool_write_temp(path, data, len, mode, &err);
+	if (s->tmp == NULL)
+		cvc_tool_report(path, &err);
+	return s->tmp != NULL;
 }
 
 /*
@@ -145,14 +136,6 @@ static bool place_all(staged *s, size_t n)
 	for (i = 0; i < n; i++)
 		discard(&s[i]);
 	return false;
-}
-
-bool cvc_issue_write_atomic(const char *path, const void *data, size_t len,
-                            mode_t mode)
-{
-	staged s;
-
-	return stage(&s, path, data, len, mode, false) && place_all(&s, 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -233,7 +216,8 @@ bool cvc_issue_state_save(const char *cert, const char *prefix, const char *chr)
 
 	if (path != NULL)
 		buf = state_render(path, prefix, chr, &len);
-	ok = buf != NULL && cvc_issue_write_atomic(path, buf, len, 0644);
+	ok =
+	    buf != NULL && cvc_tool_write_atomic_reported(path, buf, len, 0644);
 	free(buf);
 	free(path);
 	return ok;
@@ -241,20 +225,6 @@ bool cvc_issue_state_save(const char *cert, const char *prefix, const char *chr)
 
 /* ------------------------------------------------------------------ */
 /* --json: one object on stdout, schema libcvc-issue/1 */
-
-static const char *kind_name(cvc_kind kind)
-{
-	switch (kind) {
-	case CVC_KIND_CERT:
-		return "certificate";
-	case CVC_KIND_REQUEST:
-		return "request";
-	case CVC_KIND_AUTH_REQUEST:
-		return "authenticated-request";
-	default:
-		return "other";
-	}
-}
 
 static void json_file(const char *path, const char *content, int encrypted,
                       bool first)
@@ -277,7 +247,7 @@ static int json_report(const cvc_issue_commit_args *a, const char *state)
 	printf("{\"schema\":\"libcvc-issue/1\",");
 	cvc_tool_json_member_str(stdout, "verb", a->verb);
 	printf(",\"files\":[");
-	json_file(a->out, decoded ? kind_name(c.kind) : "other", -1, true);
+	json_file(a->out, decoded ? cvc_kind_name(c.kind) : "other", -1, true);
 	if (a->key_out != NULL)
 		json_file(a->key_out, "private-key", a->key_encrypted, false);
 	if (state != NULL)

@@ -491,32 +491,6 @@ void office_progress(const office_opts *o, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int exit_for(cvc_err err)
-{
-	switch (err) {
-	case CVC_ERR_ROLE:
-	case CVC_ERR_CHAT_WIDENED:
-	case CVC_ERR_TERMINAL_TYPE:
-	case CVC_ERR_EXPIRED:
-	case CVC_ERR_NOT_YET_VALID:
-	case CVC_ERR_BAD_KEY:
-	case CVC_ERR_SIGNATURE:
-	case CVC_ERR_UNKNOWN_ISSUER:
-	case CVC_ERR_REVOKED:
-		return CVC_TOOL_EXIT_NO;
-	case CVC_ERR_NO_READER:
-	case CVC_ERR_NO_CARD:
-	case CVC_ERR_CARD_REMOVED:
-	case CVC_ERR_TIMEOUT:
-	case CVC_ERR_TRANSPORT:
-	case CVC_ERR_CARD_STATUS:
-	case CVC_ERR_APDU:
-		return CVC_TOOL_EXIT_READER;
-	default:
-		return CVC_TOOL_EXIT_INPUT;
-	}
-}
-
 int office_fail(const char *what, cvc_err err, const cvc_diag *diag)
 {
 	char where[96] = "";
@@ -534,7 +508,7 @@ int office_fail(const char *what, cvc_err err, const cvc_diag *diag)
 	 * refused a certificate ([TA-2]); not a reader or card fault. */
 	if (sw == 0x6982 || sw == 0x6984)
 		return CVC_TOOL_EXIT_NO;
-	return exit_for(err);
+	return cvc_issue_exit_for(err);
 }
 
 uint16_t office_sw(const cvc_diag *diag)

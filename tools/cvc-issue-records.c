@@ -264,7 +264,7 @@ int records_save(record_file *rf)
 	for (size_t i = 0; i < rf->n; i++)
 		put_row(f, &rf->rows[i]);
 	ok = fclose(f) == 0;
-	ok = ok && cvc_issue_write_atomic(rf->path, buf, len, 0644);
+	ok = ok && cvc_tool_write_atomic_reported(rf->path, buf, len, 0644);
 	free(buf);
 	return ok ? 0 : CVC_TOOL_EXIT_INPUT;
 }

@@ -172,8 +172,8 @@ int office_crl_update(const office_opts *o, const crl_update *u)
 	office_date_add(&t.this_update, days, &t.next_update);
 	if (rc == 0)
 		rc = sign_list(u, &w, &t);
-	if (rc == 0 &&
-	    !cvc_issue_write_atomic(u->crl_path, w.out, w.out_len, 0644))
+	if (rc == 0 && !cvc_tool_write_atomic_reported(u->crl_path, w.out,
+	                                               w.out_len, 0644))
 		rc = CVC_TOOL_EXIT_INPUT;
 	if (rc == 0 && !o->quiet)
 		printf("%s: %zu revoked, this update %s, next update %s\n",
@@ -344,11 +344,8 @@ static void print_json_row(const record *r, const cvc_date *at)
 	printf(",\"days_left\":%ld,\"expired\":%s,",
 	       office_days_between(at, &r->expiration),
 	       cvc_date_cmp(&r->expiration, at) < 0 ? "true" : "false");
-	cvc_tool_json_member_str(stdout, "name", r->name);
-	fputc(',', stdout);
-	cvc_tool_json_member_str(stdout, "staff_id", r->staff_id);
-	fputc(',', stdout);
-	cvc_tool_json_member_str(stdout, "department", r->department);
+	cvc_tool_json_holder_members(stdout, r->name, r->staff_id,
+	                             r->department);
 	fputc(',', stdout);
 	cvc_tool_json_member_str(stdout, "replaces",
 	                         r->replaces[0] ? r->replaces : NULL);

@@ -252,8 +252,8 @@ int session_activate(badge_session *s, const char *issuer_cert, activation *a)
 		              "be recorded",
 		              a->rec.chr);
 	if (o->out != NULL &&
-	    !cvc_issue_write_atomic(o->out, a->issued->raw.data,
-	                            a->issued->raw.len, 0644)) {
+	    !cvc_tool_write_atomic_reported(o->out, a->issued->raw.data,
+	                                    a->issued->raw.len, 0644)) {
 		if (rc == 0)
 			cvc_tool_fail("%s is recorded; write it with "
 			              "cvc-issue confirm --out",

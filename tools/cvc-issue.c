@@ -162,23 +162,6 @@ static void print_help(void)
 
 #define usage(...) cvc_tool_usage_error(SYNOPSIS, __VA_ARGS__)
 
-/* Policy refusals exit 1, everything else 2. */
-static int exit_for(cvc_err err)
-{
-	switch (err) {
-	case CVC_ERR_ROLE:
-	case CVC_ERR_CHAT_WIDENED:
-	case CVC_ERR_TERMINAL_TYPE:
-	case CVC_ERR_EXPIRED:
-	case CVC_ERR_NOT_YET_VALID:
-	case CVC_ERR_BAD_KEY:
-	case CVC_ERR_SIGNATURE:
-		return CVC_TOOL_EXIT_NO;
-	default:
-		return CVC_TOOL_EXIT_INPUT;
-	}
-}
-
 /* "what: field: error: reason", naming the field where libcvc knows it. */
 static int report(const char *what, cvc_err err, const cvc_diag *diag)
 {
@@ -190,7 +173,7 @@ static int report(const char *what, cvc_err err, const cvc_diag *diag)
 		              diag->reason);
 	else
 		cvc_tool_fail("%s: %s", what, cvc_strerror(err));
-	return exit_for(err);
+	return cvc_issue_exit_for(err);
 }
 
 static void today_plus(long days, cvc_date *d)
@@ -510,7 +493,7 @@ static int holder_key(const opts *o, job *j)
 		if (err != CVC_OK) {
 			cvc_tool_fail("%s: proof of possession fails: %s", path,
 			              cvc_strerror(err));
-			return exit_for(err);
+			return cvc_issue_exit_for(err);
 		}
 		*pk = j->holder_req.key;
 		if (o->chr == NULL && o->chr_prefix == NULL) {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cvc-issue internals shared by cvc-issue.c, cvc-issue-files.c (atomic
- * output files, the issuer state file: last holder reference per prefix,
- * see cvc-issue(1) FILES; the --json report) and cvc-issue-keys.c (private
- * and public keys).
+ * cvc-issue internals shared by cvc-issue.c, cvc-issue-files.c (exit
+ * status, atomic output files, the issuer state file: last holder reference per
+ * prefix, see cvc-issue(1) FILES; the --json report) and cvc-issue-keys.c
+ * (private and public keys).
  */
 #ifndef CVC_ISSUE_TOOL_H
 #define CVC_ISSUE_TOOL_H
@@ -14,10 +14,11 @@
 
 #include "common.h"
 
-/* Writes data to path via a temporary file and rename; false on error
- * (reported). */
-bool cvc_issue_write_atomic(const char *path, const void *data, size_t len,
-                            mode_t mode);
+/*
+ * Exit status for a libcvc error: refusals by policy or trust 1, reader and
+ * card errors 3, everything else (usage, input, files) 2.
+ */
+int cvc_issue_exit_for(cvc_err err);
 
 /* Next holder reference for prefix from "<cert>.state" into chr; 0 or an
  * exit code (reported). */

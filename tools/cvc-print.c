@@ -81,37 +81,22 @@ static void print_help(void)
 static int parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
 	    {"lenient", no_argument, NULL, 'l'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
+	    CVC_TOOL_SHARED_LONGOPTS,
 	};
-	int c;
+	const cvc_tool_shared_options shared = {SYNOPSIS, print_help,
+	                                        &opt->json, &opt->verbose};
+	int c, rc;
 
 	opterr = 0; /* our own messages, with the program name */
 	while ((c = getopt_long(argc, argv, ":jlvhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			opt->json = true;
-			break;
-		case 'l':
+		if (c == 'l') {
 			opt->lenient = true;
-			break;
-		case 'v':
-			opt->verbose = true;
-			break;
-		case 'h':
-			print_help();
-			return cvc_tool_exit_flushed();
-		case 'V':
-			cvc_tool_print_version();
-			return cvc_tool_exit_flushed();
-		default:
-			return cvc_tool_bad_option(SYNOPSIS, c, optopt,
-			                           argv[optind - 1]);
+			continue;
 		}
+		rc = cvc_tool_shared_option(&shared, c, argv[optind - 1]);
+		if (rc >= 0)
+			return rc;
 	}
 	return -1;
 }

@@ -132,13 +132,11 @@ static int parse_options(int argc, char **argv, struct read_options *opt)
 	    {"pin-file", required_argument, NULL, BADGE_OPT_PIN_FILE},
 	    {"terminal-cert", required_argument, NULL, BADGE_OPT_TERMINAL_CERT},
 	    {"terminal-key", required_argument, NULL, BADGE_OPT_TERMINAL_KEY},
-	    {"json", no_argument, NULL, 'j'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
+	    CVC_TOOL_SHARED_LONGOPTS,
 	};
-	int c;
+	const cvc_tool_shared_options shared = {SYNOPSIS, print_help,
+	                                        &opt->json, &opt->verbose};
+	int c, rc;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":r:o:jvhV", longopts, NULL)) !=
@@ -152,21 +150,11 @@ static int parse_options(int argc, char **argv, struct read_options *opt)
 		case 'o':
 			opt->out_chain = optarg;
 			break;
-		case 'j':
-			opt->json = true;
-			break;
-		case 'v':
-			opt->verbose = true;
-			break;
-		case 'h':
-			print_help();
-			return cvc_tool_exit_flushed();
-		case 'V':
-			cvc_tool_print_version();
-			return cvc_tool_exit_flushed();
 		default:
-			return cvc_tool_bad_option(SYNOPSIS, c, optopt,
-			                           argv[optind - 1]);
+			rc = cvc_tool_shared_option(&shared, c,
+			                            argv[optind - 1]);
+			if (rc >= 0)
+				return rc;
 		}
 	}
 	if (optind < argc)
@@ -337,8 +325,9 @@ static bool save_chain(struct read_run *run)
 		run->outcome = READ_CARD_ERROR;
 		return false;
 	}
-	if (!badge_write_atomic(run->opt.out_chain, run->chain, run->chain_len,
-	                        &run->err)) {
+	if (!cvc_tool_write_atomic(run->opt.out_chain, run->chain,
+	                           run->chain_len, cvc_tool_public_file_mode(),
+	                           &run->err)) {
 		run->err_path = run->opt.out_chain;
 		run->outcome = READ_INPUT;
 		return false;

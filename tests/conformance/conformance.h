@@ -136,6 +136,19 @@ void io_get_data(uint16_t tag, conf_resp *r);
 bool io_reader_carries_response(size_t n);
 /* Whether the reader carries a command of n encoded octets. */
 bool io_reader_carries_command(size_t n);
+/* PUT DATA of an object (chained, as io_xchg), answered sw without data. */
+void io_put_data(uint16_t tag, const uint8_t *data, size_t len, uint16_t sw,
+                 const char *what);
+/* A command with no data and no Le (ACTIVATE, TERMINATE), answered sw. */
+void io_expect_bare(uint8_t ins, uint16_t sw, const char *what);
+/* GET DATA answered 9000 with exactly these octets. */
+void io_expect_object(uint16_t tag, const uint8_t *want, size_t len,
+                      const char *what);
+/* SELECT by the AID with P2 0C (no Le) [SEL-2]: sw and no data. */
+void io_expect_select_no_data(uint16_t sw, const char *what);
+/* [GEN-4]: unknown INS answered 6D00, CLA other than 00/10 answered 6E00
+ * (on GET DATA of tag). */
+void io_expect_unknown_ins_and_cla(uint16_t tag);
 
 /* ------------------------------------------------------------------ */
 /* FCI and status template (msg.c)                                      */
@@ -162,6 +175,12 @@ void msg_expect_exact_v10(const conf_fci *fci);
 bool msg_same_status(const conf_fci *a, const conf_fci *b);
 /* SELECT + FCI of the card now (SW as the state requires). */
 void msg_card_status(conf_fci *fci);
+/* SELECT expecting sw, the FCI parsed. */
+void msg_select_fci(uint16_t sw, conf_fci *fci);
+/* The same, and the FCI exactly as version 1.0 has it [SEL-5]. */
+void msg_select_exact_v10(uint16_t sw, conf_fci *fci);
+/* GET DATA 0104: exact, and the same A5 as the FCI's [SEL-5]. */
+void msg_expect_status_as_fci(const conf_fci *fci);
 
 /* ------------------------------------------------------------------ */
 /* Messages, holder data, PIN blocks (msg.c)                            */
@@ -348,6 +367,11 @@ void proc_expect_state(uint8_t lcs, conf_fci *fci);
 /* Card date now as YYMMDD text (from FCI 85). */
 cvc_date proc_card_date(void);
 /*
+ * On a BLANK card (selected): PUT DATA of the anchor and GENERATE, each
+ * answered 9000; *badge gets a badge certificate for the new key.
+ */
+void proc_put_anchor_and_key(conf_cert *badge);
+/*
  * Puts a complete personalization on a BLANK card, pending (SELECT first):
  * anchor, GENERATE, a badge certificate issued for the key (into *badge),
  * the chain, holder data, the initial PIN. Each answered 9000.
@@ -358,6 +382,14 @@ size_t proc_holder_data(uint8_t *out, size_t cap);
 #define CONF_INITIAL_PIN "123456"
 /* Random octets from OpenSSL. */
 void proc_random(uint8_t *out, size_t n);
+/*
+ * [TA-8] in a state without terminal authentication (selected already):
+ * PSO:VERIFY CERTIFICATE of dv, GET CHALLENGE and EXTERNAL AUTHENTICATE are
+ * answered 6985. state names the state in the messages.
+ */
+void proc_expect_ta_refused(const conf_cert *dv, const char *state);
+/* [IA-1]: SELECT (state lcs), INTERNAL AUTHENTICATE P2 00 and 01: 6985. */
+void proc_expect_ia_refused(uint8_t lcs);
 
 /*
  * Arms a persistent-write fault in the card through the hook (see

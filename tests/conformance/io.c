@@ -243,3 +243,62 @@ bool io_reader_carries_command(size_t n)
 {
 	return conf.nfc ? n <= NFC_CAPDU_MAX : n <= CVC_APDU_MAX_SIZE;
 }
+
+/* ------------------------------------------------------------------ */
+/* Exchanges several tests check the same way                          */
+
+void io_put_data(uint16_t tag, const uint8_t *data, size_t len, uint16_t sw,
+                 const char *what)
+{
+	conf_resp r;
+
+	io_xchg(INS_PUT_DATA, (uint8_t)(tag >> 8), (uint8_t)tag, data, len,
+	        false, &r);
+	io_expect_empty(&r, sw, what);
+}
+
+void io_expect_bare(uint8_t ins, uint16_t sw, const char *what)
+{
+	conf_resp r;
+
+	io_cmd(ins, 0x00, 0x00, NULL, 0, 0, &r);
+	io_expect_empty(&r, sw, what);
+}
+
+void io_expect_object(uint16_t tag, const uint8_t *want, size_t len,
+                      const char *what)
+{
+	conf_resp r;
+
+	io_get_data(tag, &r);
+	io_expect_sw(&r, 0x9000, what);
+	conf_check(r.len == len && memcmp(r.data, want, len) == 0,
+	           "%s: not the object expected", what);
+}
+
+void io_expect_select_no_data(uint16_t sw, const char *what)
+{
+	conf_resp r;
+
+	/* case 3: no Le */
+	io_cmd(INS_SELECT, 0x04, 0x0C, conf_aid, sizeof(conf_aid), 0, &r);
+	io_expect_empty(&r, sw, what);
+}
+
+void io_expect_unknown_ins_and_cla(uint16_t tag)
+{
+	static const uint8_t bad_ins[] = {0xB0, 0xD6, 0xE0, 0x12, 0x0E, 0x86};
+	static const uint8_t bad_cla[] = {0x80, 0x84, 0x0C, 0x01, 0x40, 0x20};
+	conf_resp r;
+
+	for (size_t i = 0; i < sizeof(bad_ins); i++)
+		io_expect_bare(bad_ins[i], 0x6D00, "[GEN-4] unknown INS");
+	for (size_t i = 0; i < sizeof(bad_cla); i++) {
+		conf_cmd c = {bad_cla[i],   INS_GET_DATA, (uint8_t)(tag >> 8),
+		              (uint8_t)tag, NULL,         0,
+		              256,          false};
+
+		io_send1(&c, &r);
+		io_expect_empty(&r, 0x6E00, "[GEN-4] CLA other than 00/10");
+	}
+}

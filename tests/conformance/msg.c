@@ -133,6 +133,33 @@ void msg_card_status(conf_fci *fci)
 	           "[SEL-1] SW %04X with LCS %02X", r.sw, fci->lcs);
 }
 
+void msg_select_fci(uint16_t sw, conf_fci *fci)
+{
+	conf_resp r;
+
+	io_select(sw, &r);
+	msg_parse_fci(r.data, r.len, fci);
+}
+
+void msg_select_exact_v10(uint16_t sw, conf_fci *fci)
+{
+	msg_select_fci(sw, fci);
+	msg_expect_exact_v10(fci);
+}
+
+void msg_expect_status_as_fci(const conf_fci *fci)
+{
+	conf_resp st;
+	conf_fci status;
+
+	io_get_data(DO_STATUS, &st);
+	io_expect_sw(&st, 0x9000, "GET DATA 0104");
+	msg_parse_status(st.data, st.len, &status);
+	msg_expect_exact_v10(&status);
+	ck_assert_msg(msg_same_status(&status, fci),
+	              "[SEL-5] GET DATA 0104 differs from the FCI's A5");
+}
+
 /* ------------------------------------------------------------------ */
 
 static size_t put(uint8_t *out, size_t cap, size_t at, const void *src,

@@ -247,6 +247,15 @@ static void dv_cert(const conf_cert *cvca, const char *label, const char *chr,
 	pki_issue(cvca, &s, out);
 }
 
+/* pki_issue of spec under another label and CHR (the rest as it is). */
+static void issue_named(const conf_cert *issuer, conf_issue *spec,
+                        const char *label, const char *chr, conf_cert *out)
+{
+	spec->label = label;
+	spec->chr = chr;
+	pki_issue(issuer, spec, out);
+}
+
 static void build_roots(conf_pki *p)
 {
 	conf_issue s = {
@@ -260,26 +269,21 @@ static void build_roots(conf_pki *p)
 	};
 
 	pki_issue(NULL, &s, &p->cvca);
-	s.label = "foreign CVCA";
-	s.chr = "DEFRGNCVCA00001";
-	pki_issue(NULL, &s, &p->foreign);
+	issue_named(NULL, &s, "foreign CVCA", "DEFRGNCVCA00001", &p->foreign);
 
 	/* [OBJ-3] refusals */
-	s.label = "anchor with CAR != CHR";
-	s.chr = "DECONFCVCA00009";
 	s.car = "DECONFCVCA00008";
-	pki_issue(NULL, &s, &p->anchor_car_ne_chr);
+	issue_named(NULL, &s, "anchor with CAR != CHR", "DECONFCVCA00009",
+	            &p->anchor_car_ne_chr);
 	s.car = NULL;
-	s.label = "self-signed DV as anchor";
-	s.chr = "DECONFCVCA00007";
 	s.role = CVC_ROLE_DV_DOMESTIC;
 	s.domain = 1;
-	pki_issue(NULL, &s, &p->anchor_dv_role);
-	s.label = "anchor without domain parameters";
-	s.chr = "DECONFCVCA00006";
+	issue_named(NULL, &s, "self-signed DV as anchor", "DECONFCVCA00007",
+	            &p->anchor_dv_role);
 	s.role = CVC_ROLE_CVCA;
 	s.domain = 0;
-	pki_issue(NULL, &s, &p->anchor_no_domain);
+	issue_named(NULL, &s, "anchor without domain parameters",
+	            "DECONFCVCA00006", &p->anchor_no_domain);
 	pki_bad_signature(&p->cvca, "anchor with a broken self-signature",
 	                  &p->anchor_badsig);
 }
@@ -318,26 +322,22 @@ static void build_dvs(conf_pki *p)
 	s.all_rights = false;
 	s.rights = limited;
 	s.n_rights = sizeof(limited) / sizeof(limited[0]);
-	s.label = "DV without read/terminate";
-	s.chr = "DECONFDVL0001";
 	s.from = "2025-02-01";
-	pki_issue(&p->cvca, &s, &p->dv_limited);
+	issue_named(&p->cvca, &s, "DV without read/terminate", "DECONFDVL0001",
+	            &p->dv_limited);
 
 	s.all_rights = true;
-	s.label = "DV with an IS CHAT";
-	s.chr = "DECONFDVIS001";
 	s.type_oid = oid_id_is;
 	s.type_oid_len = sizeof(oid_id_is);
-	pki_issue(&p->cvca, &s, &p->dv_is);
+	issue_named(&p->cvca, &s, "DV with an IS CHAT", "DECONFDVIS001",
+	            &p->dv_is);
 	s.type_oid = NULL;
 
-	s.label = "DV issued by a DV";
-	s.chr = "DECONFDVDV001";
-	pki_issue(&p->dv, &s, &p->dv_by_dv);
-	s.label = "CVCA issued by a DV";
-	s.chr = "DECONFCVDV001";
+	issue_named(&p->dv, &s, "DV issued by a DV", "DECONFDVDV001",
+	            &p->dv_by_dv);
 	s.role = CVC_ROLE_CVCA;
-	pki_issue(&p->dv, &s, &p->cvca_by_dv);
+	issue_named(&p->dv, &s, "CVCA issued by a DV", "DECONFCVDV001",
+	            &p->cvca_by_dv);
 }
 
 static void build_terminals(conf_pki *p)
@@ -375,32 +375,27 @@ static void build_terminals(conf_pki *p)
 
 	s.rights = all;
 	s.n_rights = 4;
-	s.label = "terminal expired 2025-03-31";
-	s.chr = "DECONFTEXP00001";
 	s.to = "2025-03-31";
-	pki_issue(&p->dv, &s, &p->t_expired);
-	s.label = "terminal expiring 2025-04-01";
-	s.chr = "DECONFTEDG00001";
+	issue_named(&p->dv, &s, "terminal expired 2025-03-31",
+	            "DECONFTEXP00001", &p->t_expired);
 	s.to = "2025-04-01";
-	pki_issue(&p->dv, &s, &p->t_edge);
-	s.label = "terminal with CED 2025-09-01";
-	s.chr = "DECONFTLAT00001";
+	issue_named(&p->dv, &s, "terminal expiring 2025-04-01",
+	            "DECONFTEDG00001", &p->t_edge);
 	s.from = "2025-09-01";
 	s.to = "2030-06-30";
-	pki_issue(&p->dv, &s, &p->t_late);
+	issue_named(&p->dv, &s, "terminal with CED 2025-09-01",
+	            "DECONFTLAT00001", &p->t_late);
 	s.from = "2025-02-15";
-	s.label = "terminal issued by the CVCA";
-	s.chr = "DECONFTCV00001";
-	pki_issue(&p->cvca, &s, &p->t_by_cvca);
-	s.label = "terminal of an unknown DV";
-	s.chr = "DECONFTUNK00001";
+	issue_named(&p->cvca, &s, "terminal issued by the CVCA",
+	            "DECONFTCV00001", &p->t_by_cvca);
 	s.car = "DECONFDV00099";
-	pki_issue(&p->dv, &s, &p->t_unknown);
+	issue_named(&p->dv, &s, "terminal of an unknown DV", "DECONFTUNK00001",
+	            &p->t_unknown);
 	s.car = NULL;
 	s.all_rights = true;
-	s.label = "terminal claiming all rights under the limited DV";
-	s.chr = "DECONFTLIM00001";
-	pki_issue(&p->dv_limited, &s, &p->t_limited);
+	issue_named(&p->dv_limited, &s,
+	            "terminal claiming all rights under the limited DV",
+	            "DECONFTLIM00001", &p->t_limited);
 }
 
 /* Link cvca -> cvca2 (no domain parameters: [TA-4]), DV and terminals. */

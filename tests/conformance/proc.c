@@ -276,32 +276,63 @@ size_t proc_holder_data(uint8_t *out, size_t cap)
 	                  "HOSP-000417", "Cardiology", out, cap);
 }
 
-static void put_data(uint16_t tag, const uint8_t *data, size_t len,
-                     const char *what)
+void proc_put_anchor_and_key(conf_cert *badge)
 {
-	conf_resp r;
+	uint8_t pub[512];
+	size_t pub_len;
 
-	io_xchg(INS_PUT_DATA, (uint8_t)(tag >> 8), (uint8_t)tag, data, len,
-	        false, &r);
-	io_expect_empty(&r, 0x9000, what);
+	io_put_data(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len, 0x9000,
+	            "PUT DATA 0103 (anchor)");
+	proc_generate(pub, sizeof(pub), &pub_len);
+	pki_badge_cert(&conf.pki.dv, "DECONFBDG00001", pub, pub_len,
+	               "2025-03-01", "2028-02-29", badge);
 }
 
 void proc_personalize_pending(conf_cert *badge)
 {
-	uint8_t pub[512], chain[2 * CONF_MAX_CERT], holder[256], block[12];
-	size_t pub_len, chain_len, holder_len;
+	uint8_t chain[2 * CONF_MAX_CERT], holder[256], block[12];
+	size_t chain_len, holder_len;
 	conf_resp r;
 
-	put_data(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len,
-	         "PUT DATA 0103 (anchor)");
-	proc_generate(pub, sizeof(pub), &pub_len);
-	pki_badge_cert(&conf.pki.dv, "DECONFBDG00001", pub, pub_len,
-	               "2025-03-01", "2028-02-29", badge);
+	proc_put_anchor_and_key(badge);
 	chain_len = proc_chain(badge, &conf.pki.dv, chain, sizeof(chain));
-	put_data(DO_CHAIN, chain, chain_len, "PUT DATA 0101 (chain)");
+	io_put_data(DO_CHAIN, chain, chain_len, 0x9000,
+	            "PUT DATA 0101 (chain)");
 	holder_len = proc_holder_data(holder, sizeof(holder));
-	put_data(DO_HOLDER, holder, holder_len, "PUT DATA 0102 (holder)");
+	io_put_data(DO_HOLDER, holder, holder_len, 0x9000,
+	            "PUT DATA 0102 (holder)");
 	msg_pin_block(CONF_INITIAL_PIN, block);
 	io_cmd(INS_RESET_RETRY, 0x02, 0x81, block, sizeof(block), 0, &r);
 	io_expect_empty(&r, 0x9000, "RESET RETRY COUNTER (initial PIN)");
+}
+
+/* ------------------------------------------------------------------ */
+
+void proc_expect_ta_refused(const conf_cert *dv, const char *state)
+{
+	uint8_t sig[64] = {0};
+	char what[64];
+	conf_resp r;
+
+	proc_pso(dv, 0x6985);
+	io_cmd(INS_GET_CHAL, 0, 0, NULL, 0, 16, &r);
+	snprintf(what, sizeof(what), "[TA-8] GET CHALLENGE in %s", state);
+	io_expect_empty(&r, 0x6985, what);
+	io_cmd(INS_EXT_AUTH, 0, 0, sig, sizeof(sig), 0, &r);
+	snprintf(what, sizeof(what), "[TA-8] EXTERNAL AUTHENTICATE in %s",
+	         state);
+	io_expect_empty(&r, 0x6985, what);
+}
+
+void proc_expect_ia_refused(uint8_t lcs)
+{
+	uint8_t ch[32];
+	conf_resp r;
+
+	proc_random(ch, sizeof(ch));
+	io_select_state(lcs);
+	for (uint8_t p2 = 0; p2 <= 1; p2++) {
+		io_cmd(INS_INT_AUTH, 0x00, p2, ch, sizeof(ch), 256, &r);
+		io_expect_empty(&r, 0x6985, "[IA-1] INTERNAL AUTHENTICATE");
+	}
 }

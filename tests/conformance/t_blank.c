@@ -21,16 +21,6 @@ static size_t tlv(uint8_t *out, size_t at, uint8_t tag, const void *v,
 	return at + len;
 }
 
-static void expect_put(uint16_t tag, const uint8_t *data, size_t len,
-                       uint16_t sw, const char *what)
-{
-	conf_resp r;
-
-	io_xchg(INS_PUT_DATA, (uint8_t)(tag >> 8), (uint8_t)tag, data, len,
-	        false, &r);
-	io_expect_empty(&r, sw, what);
-}
-
 static void expect_get_data_sw(uint16_t tag, uint16_t sw)
 {
 	char what[40];
@@ -76,22 +66,16 @@ END_TEST
 
 START_TEST(SEL_1_blank_select_gives_fci_9000)
 {
-	conf_resp r;
 	conf_fci fci;
 
-	io_select(0x9000, &r);
-	msg_parse_fci(r.data, r.len, &fci);
+	msg_select_fci(0x9000, &fci);
 	ck_assert_uint_eq(fci.lcs, LCS_BLANK);
 }
 END_TEST
 
 START_TEST(SEL_2_blank_p2_0c_no_data)
 {
-	conf_resp r;
-
-	/* case 3: no Le */
-	io_cmd(INS_SELECT, 0x04, 0x0C, conf_aid, sizeof(conf_aid), 0, &r);
-	io_expect_empty(&r, 0x9000, "[SEL-2] SELECT P2 0C");
+	io_expect_select_no_data(0x9000, "[SEL-2] SELECT P2 0C");
 }
 END_TEST
 
@@ -121,19 +105,11 @@ END_TEST
 
 START_TEST(SEL_5_blank_fci_exact)
 {
-	conf_resp r, st;
-	conf_fci fci, status;
+	conf_fci fci;
 
-	io_select(0x9000, &r);
-	msg_parse_fci(r.data, r.len, &fci);
-	msg_expect_exact_v10(&fci);
+	msg_select_exact_v10(0x9000, &fci);
 	/* GET DATA 0104 carries the same A5 template */
-	io_get_data(DO_STATUS, &st);
-	io_expect_sw(&st, 0x9000, "GET DATA 0104");
-	msg_parse_status(st.data, st.len, &status);
-	msg_expect_exact_v10(&status);
-	ck_assert_msg(msg_same_status(&status, &fci),
-	              "[SEL-5] GET DATA 0104 differs from the FCI's A5");
+	msg_expect_status_as_fci(&fci);
 }
 END_TEST
 
@@ -189,50 +165,21 @@ END_TEST
 
 START_TEST(TA_8_blank_refuses_terminal_authentication)
 {
-	uint8_t sig[64] = {0};
-	conf_resp r;
-
 	io_select_state(LCS_BLANK);
-	proc_pso(&conf.pki.dv, 0x6985);
-	io_cmd(INS_GET_CHAL, 0, 0, NULL, 0, 16, &r);
-	io_expect_empty(&r, 0x6985, "[TA-8] GET CHALLENGE in BLANK");
-	io_cmd(INS_EXT_AUTH, 0, 0, sig, sizeof(sig), 0, &r);
-	io_expect_empty(&r, 0x6985, "[TA-8] EXTERNAL AUTHENTICATE in BLANK");
+	proc_expect_ta_refused(&conf.pki.dv, "BLANK");
 }
 END_TEST
 
 START_TEST(IA_1_blank_refuses_internal_authenticate)
 {
-	uint8_t ch[32];
-	conf_resp r;
-
-	proc_random(ch, sizeof(ch));
-	io_select_state(LCS_BLANK);
-	for (uint8_t p2 = 0; p2 <= 1; p2++) {
-		io_cmd(INS_INT_AUTH, 0x00, p2, ch, sizeof(ch), 256, &r);
-		io_expect_empty(&r, 0x6985, "[IA-1] INTERNAL AUTHENTICATE");
-	}
+	proc_expect_ia_refused(LCS_BLANK);
 }
 END_TEST
 
 START_TEST(GEN_4_blank_unknown_ins_and_cla)
 {
-	static const uint8_t bad_ins[] = {0xB0, 0xD6, 0xE0, 0x12, 0x0E, 0x86};
-	static const uint8_t bad_cla[] = {0x80, 0x84, 0x0C, 0x01, 0x40, 0x20};
-	conf_resp r;
-
 	io_select_state(LCS_BLANK);
-	for (size_t i = 0; i < sizeof(bad_ins); i++) {
-		io_cmd(bad_ins[i], 0x00, 0x00, NULL, 0, 0, &r);
-		io_expect_empty(&r, 0x6D00, "[GEN-4] unknown INS");
-	}
-	for (size_t i = 0; i < sizeof(bad_cla); i++) {
-		conf_cmd c = {bad_cla[i], INS_GET_DATA, 0x01, 0x04, NULL,
-		              0,          256,          false};
-
-		io_send1(&c, &r);
-		io_expect_empty(&r, 0x6E00, "[GEN-4] CLA other than 00/10");
-	}
+	io_expect_unknown_ins_and_cla(DO_STATUS);
 }
 END_TEST
 
@@ -413,13 +360,13 @@ START_TEST(PD_1_chain_needs_pending_key)
 	chain_len =
 	    proc_chain(&conf.pki.t_all, &conf.pki.dv, chain, sizeof(chain));
 	io_select_state(LCS_BLANK);
-	expect_put(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len, 0x9000,
-	           "PUT DATA 0103");
-	expect_put(DO_CHAIN, chain, chain_len, 0x6985,
-	           "[PD-1] PUT DATA 0101 before GENERATE");
+	io_put_data(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len, 0x9000,
+	            "PUT DATA 0103");
+	io_put_data(DO_CHAIN, chain, chain_len, 0x6985,
+	            "[PD-1] PUT DATA 0101 before GENERATE");
 	proc_generate(pub, sizeof(pub), &pub_len);
-	expect_put(DO_CHAIN, chain, chain_len, 0x6A80,
-	           "[PD-1] chain for another key than the pending one");
+	io_put_data(DO_CHAIN, chain, chain_len, 0x6A80,
+	            "[PD-1] chain for another key than the pending one");
 }
 END_TEST
 
@@ -432,8 +379,8 @@ START_TEST(PD_5_blank_unknown_objects_6a88)
 
 	io_select_state(LCS_BLANK);
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		expect_put(tags[i], holder, len, 0x6A88,
-		           "[PD-5] PUT DATA of an unknown object");
+		io_put_data(tags[i], holder, len, 0x6A88,
+		            "[PD-5] PUT DATA of an unknown object");
 }
 END_TEST
 
@@ -477,22 +424,22 @@ START_TEST(OBJ_1_holder_data_refused_unless_exact)
 
 	io_select_state(LCS_BLANK);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		expect_put(DO_HOLDER, d, holder_of(bad[i].f, d), 0x6A80,
-		           bad[i].what);
+		io_put_data(DO_HOLDER, d, holder_of(bad[i].f, d), 0x6A80,
+		            bad[i].what);
 	/* not exactly one DER 65 around good content */
 	n = holder_of(good, d);
 	d[0] = 0x66;
-	expect_put(DO_HOLDER, d, n, 0x6A80, "[OBJ-1] tag 66");
+	io_put_data(DO_HOLDER, d, n, 0x6A80, "[OBJ-1] tag 66");
 	n = holder_of(good, d + 1);
 	d[0] = 0x65;
 	d[1] = 0x81; /* 65 81 xx with xx < 80: not DER */
-	expect_put(DO_HOLDER, d, n + 1, 0x6A80, "[OBJ-1] non-DER length");
+	io_put_data(DO_HOLDER, d, n + 1, 0x6A80, "[OBJ-1] non-DER length");
 	n = holder_of(good, d);
 	d[n] = 0x00;
-	expect_put(DO_HOLDER, d, n + 1, 0x6A80, "[OBJ-1] trailing octet");
+	io_put_data(DO_HOLDER, d, n + 1, 0x6A80, "[OBJ-1] trailing octet");
 	memcpy(d + n, d, n);
-	expect_put(DO_HOLDER, d, 2 * n, 0x6A80, "[OBJ-1] two templates");
-	expect_put(DO_HOLDER, d, n, 0x9000, "[OBJ-1] the good template");
+	io_put_data(DO_HOLDER, d, 2 * n, 0x6A80, "[OBJ-1] two templates");
+	io_put_data(DO_HOLDER, d, n, 0x9000, "[OBJ-1] the good template");
 }
 END_TEST
 
@@ -508,16 +455,16 @@ START_TEST(OBJ_1_holder_data_limits_accepted)
 	n = tlv(in, n, 0x82, big, 64);
 	n = tlv(d, 0, 0x65, in, n);
 	ck_assert_uint_le(n, 170);
-	expect_put(DO_HOLDER, d, n, 0x9000, "[OBJ-1] largest holder data");
+	io_put_data(DO_HOLDER, d, n, 0x9000, "[OBJ-1] largest holder data");
 	n = tlv(in, 0, 0x80, "X", 1);
 	n = tlv(in, n, 0x81, "1", 1);
 	n = tlv(in, n, 0x82, "", 0);
-	expect_put(DO_HOLDER, d, tlv(d, 0, 0x65, in, n), 0x9000,
-	           "[OBJ-1] empty department");
+	io_put_data(DO_HOLDER, d, tlv(d, 0, 0x65, in, n), 0x9000,
+	            "[OBJ-1] empty department");
 	n = tlv(in, 0, 0x80, "X", 1);
 	n = tlv(in, n, 0x81, "1", 1);
-	expect_put(DO_HOLDER, d, tlv(d, 0, 0x65, in, n), 0x9000,
-	           "[OBJ-1] without department");
+	io_put_data(DO_HOLDER, d, tlv(d, 0, 0x65, in, n), 0x9000,
+	            "[OBJ-1] without department");
 }
 END_TEST
 
@@ -534,17 +481,17 @@ START_TEST(OBJ_3_trust_anchor_refused_unless_self_signed_cvca)
 
 	io_select_state(LCS_BLANK);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		expect_put(DO_ANCHOR, bad[i]->der, bad[i]->len, 0x6A80,
-		           bad[i]->label);
+		io_put_data(DO_ANCHOR, bad[i]->der, bad[i]->len, 0x6A80,
+		            bad[i]->label);
 	memcpy(d, p->cvca.der, p->cvca.len);
 	d[p->cvca.len] = 0x00;
-	expect_put(DO_ANCHOR, d, p->cvca.len + 1, 0x6A80,
-	           "[OBJ-3] anchor with a trailing octet");
+	io_put_data(DO_ANCHOR, d, p->cvca.len + 1, 0x6A80,
+	            "[OBJ-3] anchor with a trailing octet");
 	memcpy(d + p->cvca.len, p->cvca.der, p->cvca.len);
-	expect_put(DO_ANCHOR, d, 2 * p->cvca.len, 0x6A80,
-	           "[OBJ-3] two anchors");
-	expect_put(DO_ANCHOR, p->cvca.der, p->cvca.len, 0x9000,
-	           "[OBJ-3] the CVCA");
+	io_put_data(DO_ANCHOR, d, 2 * p->cvca.len, 0x6A80,
+	            "[OBJ-3] two anchors");
+	io_put_data(DO_ANCHOR, p->cvca.der, p->cvca.len, 0x9000,
+	            "[OBJ-3] the CVCA");
 }
 END_TEST
 
@@ -555,8 +502,8 @@ static void anchor_and_key(conf_cert *badge)
 	size_t pub_len;
 
 	io_select_state(LCS_BLANK);
-	expect_put(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len, 0x9000,
-	           "PUT DATA 0103");
+	io_put_data(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len, 0x9000,
+	            "PUT DATA 0103");
 	proc_generate(pub, sizeof(pub), &pub_len);
 	pki_badge_cert(&conf.pki.dv, "DECONFBDG00001", pub, pub_len,
 	               "2025-03-01", "2028-02-29", badge);
@@ -570,27 +517,27 @@ START_TEST(OBJ_2_chain_refused_unless_badge_then_dv)
 	size_t n;
 
 	anchor_and_key(&b);
-	expect_put(DO_CHAIN, b.der, b.len, 0x6A80, "[OBJ-2] badge only");
+	io_put_data(DO_CHAIN, b.der, b.len, 0x6A80, "[OBJ-2] badge only");
 	n = proc_chain(&b, &p->dv, d, sizeof(d));
 	memcpy(d + n, p->dv.der, p->dv.len);
-	expect_put(DO_CHAIN, d, n + p->dv.len, 0x6A80,
-	           "[OBJ-2] three certificates");
+	io_put_data(DO_CHAIN, d, n + p->dv.len, 0x6A80,
+	            "[OBJ-2] three certificates");
 	d[n] = 0x00;
-	expect_put(DO_CHAIN, d, n + 1, 0x6A80, "[OBJ-2] trailing octet");
+	io_put_data(DO_CHAIN, d, n + 1, 0x6A80, "[OBJ-2] trailing octet");
 	n = proc_chain(&p->dv, &b, d, sizeof(d));
-	expect_put(DO_CHAIN, d, n, 0x6A80, "[OBJ-2] DV first");
+	io_put_data(DO_CHAIN, d, n, 0x6A80, "[OBJ-2] DV first");
 	n = proc_chain(&b, &p->dv_late, d, sizeof(d));
-	expect_put(DO_CHAIN, d, n, 0x6A80,
-	           "[OBJ-2] second CHR is not the badge's CAR");
+	io_put_data(DO_CHAIN, d, n, 0x6A80,
+	            "[OBJ-2] second CHR is not the badge's CAR");
 	/* 7F21 with a non-minimal length: not DER */
 	ck_assert(b.der[2] == 0x81);
 	memcpy(d, (const uint8_t[]){0x7F, 0x21, 0x82, 0x00}, 4);
 	memcpy(d + 4, b.der + 3, b.len - 3);
 	memcpy(d + 4 + b.len - 3, p->dv.der, p->dv.len);
-	expect_put(DO_CHAIN, d, b.len + 1 + p->dv.len, 0x6A80,
-	           "[OBJ-2] non-DER badge certificate");
+	io_put_data(DO_CHAIN, d, b.len + 1 + p->dv.len, 0x6A80,
+	            "[OBJ-2] non-DER badge certificate");
 	n = proc_chain(&b, &p->dv, d, sizeof(d));
-	expect_put(DO_CHAIN, d, n, 0x9000, "[OBJ-2] the right chain");
+	io_put_data(DO_CHAIN, d, n, 0x9000, "[OBJ-2] the right chain");
 }
 END_TEST
 
@@ -619,13 +566,13 @@ START_TEST(PD_2_blank_chain_signatures_verified)
 	pki_issue(&p->dv, &s, &forged);
 	s.signer = NULL;
 	pki_issue(&p->dv_foreign, &s, &under_foreign);
-	expect_put(DO_CHAIN, d, proc_chain(&forged, &p->dv, d, sizeof(d)),
-	           0x6A80, "[PD-2] badge certificate not signed by the DV");
-	expect_put(DO_CHAIN, d,
-	           proc_chain(&under_foreign, &p->dv_foreign, d, sizeof(d)),
-	           0x6A80, "[PD-2] DV certificate not signed by the anchor");
-	expect_put(DO_CHAIN, d, proc_chain(&b, &p->dv, d, sizeof(d)), 0x9000,
-	           "[PD-2] the right chain");
+	io_put_data(DO_CHAIN, d, proc_chain(&forged, &p->dv, d, sizeof(d)),
+	            0x6A80, "[PD-2] badge certificate not signed by the DV");
+	io_put_data(DO_CHAIN, d,
+	            proc_chain(&under_foreign, &p->dv_foreign, d, sizeof(d)),
+	            0x6A80, "[PD-2] DV certificate not signed by the anchor");
+	io_put_data(DO_CHAIN, d, proc_chain(&b, &p->dv, d, sizeof(d)), 0x9000,
+	            "[PD-2] the right chain");
 }
 END_TEST
 
@@ -659,27 +606,25 @@ START_TEST(LC_2_reset_discards_pending_data)
 	uint8_t d[2 * CONF_MAX_CERT];
 	conf_cert b;
 	conf_fci fci;
-	conf_resp r;
 
 	/* a power loss during personalization ... */
 	io_select_state(LCS_BLANK);
 	proc_personalize_pending(&b);
 	proc_power_cycle();
 	proc_expect_state(LCS_BLANK, &fci);
-	io_cmd(INS_ACTIVATE, 0, 0, NULL, 0, 0, &r);
-	io_expect_empty(&r, 0x6985, "[LC-2] ACTIVATE after a power loss");
+	io_expect_bare(INS_ACTIVATE, 0x6985,
+	               "[LC-2] ACTIVATE after a power loss");
 	/* ... and a warm reset */
 	proc_personalize_pending(&b);
 	io_reset();
 	proc_expect_state(LCS_BLANK, &fci);
-	io_cmd(INS_ACTIVATE, 0, 0, NULL, 0, 0, &r);
-	io_expect_empty(&r, 0x6985, "[LC-2] ACTIVATE after a reset");
+	io_expect_bare(INS_ACTIVATE, 0x6985, "[LC-2] ACTIVATE after a reset");
 	expect_get_data_sw(DO_CERT, 0x6A88);
 	/* the pending key went too: the old chain has no key to match */
-	expect_put(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len, 0x9000,
-	           "PUT DATA 0103");
-	expect_put(DO_CHAIN, d, proc_chain(&b, &conf.pki.dv, d, sizeof(d)),
-	           0x6985, "[LC-2] PUT DATA 0101 after a reset");
+	io_put_data(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len, 0x9000,
+	            "PUT DATA 0103");
+	io_put_data(DO_CHAIN, d, proc_chain(&b, &conf.pki.dv, d, sizeof(d)),
+	            0x6985, "[LC-2] PUT DATA 0101 after a reset");
 }
 END_TEST
 
@@ -687,13 +632,11 @@ START_TEST(LC_2_select_discards_pending_data)
 {
 	conf_cert b;
 	conf_fci fci;
-	conf_resp r;
 
 	io_select_state(LCS_BLANK);
 	proc_personalize_pending(&b);
 	io_select_state(LCS_BLANK);
-	io_cmd(INS_ACTIVATE, 0, 0, NULL, 0, 0, &r);
-	io_expect_empty(&r, 0x6985, "[LC-2] ACTIVATE after a SELECT");
+	io_expect_bare(INS_ACTIVATE, 0x6985, "[LC-2] ACTIVATE after a SELECT");
 	proc_expect_state(LCS_BLANK, &fci);
 	ck_assert(!fci.has_date);
 }

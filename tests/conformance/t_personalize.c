@@ -9,24 +9,6 @@
 
 #include "conformance.h"
 
-static void put(uint16_t tag, const uint8_t *data, size_t len, uint16_t sw,
-                const char *what)
-{
-	conf_resp r;
-
-	io_xchg(INS_PUT_DATA, (uint8_t)(tag >> 8), (uint8_t)tag, data, len,
-	        false, &r);
-	io_expect_empty(&r, sw, what);
-}
-
-static void expect_activate(uint16_t sw, const char *what)
-{
-	conf_resp r;
-
-	io_cmd(INS_ACTIVATE, 0, 0, NULL, 0, 0, &r);
-	io_expect_empty(&r, sw, what);
-}
-
 static void put_pin(const char *pin)
 {
 	uint8_t block[12];
@@ -37,33 +19,21 @@ static void put_pin(const char *pin)
 	io_expect_empty(&r, 0x9000, "RESET RETRY COUNTER (initial PIN)");
 }
 
-/* Anchor and a key; the badge certificate for it in *b. */
-static void put_anchor_and_key(conf_cert *b)
-{
-	uint8_t pub[512];
-	size_t pub_len;
-
-	put(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len, 0x9000,
-	    "PUT DATA 0103");
-	proc_generate(pub, sizeof(pub), &pub_len);
-	pki_badge_cert(&conf.pki.dv, "DECONFBDG00001", pub, pub_len,
-	               "2025-03-01", "2028-02-29", b);
-}
-
 static void put_chain_for(const conf_cert *b)
 {
 	uint8_t chain[2 * CONF_MAX_CERT];
 
-	put(DO_CHAIN, chain, proc_chain(b, &conf.pki.dv, chain, sizeof(chain)),
-	    0x9000, "PUT DATA 0101");
+	io_put_data(DO_CHAIN, chain,
+	            proc_chain(b, &conf.pki.dv, chain, sizeof(chain)), 0x9000,
+	            "PUT DATA 0101");
 }
 
 static void put_holder(void)
 {
 	uint8_t holder[256];
 
-	put(DO_HOLDER, holder, proc_holder_data(holder, sizeof(holder)), 0x9000,
-	    "PUT DATA 0102");
+	io_put_data(DO_HOLDER, holder, proc_holder_data(holder, sizeof(holder)),
+	            0x9000, "PUT DATA 0102");
 }
 
 static void expect_blank_and_empty(void)
@@ -87,31 +57,36 @@ START_TEST(ACT_1_refused_until_everything_is_pending)
 
 	/* one object after the other, PIN last */
 	io_select_state(LCS_BLANK);
-	expect_activate(0x6985, "[ACT-1] ACTIVATE with nothing");
-	put(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len, 0x9000,
-	    "PUT DATA 0103");
-	expect_activate(0x6985, "[ACT-1] ACTIVATE with the anchor only");
+	io_expect_bare(INS_ACTIVATE, 0x6985, "[ACT-1] ACTIVATE with nothing");
+	io_put_data(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len, 0x9000,
+	            "PUT DATA 0103");
+	io_expect_bare(INS_ACTIVATE, 0x6985,
+	               "[ACT-1] ACTIVATE with the anchor only");
 	io_select_state(LCS_BLANK);
-	put_anchor_and_key(&b);
-	expect_activate(0x6985, "[ACT-1] ACTIVATE with anchor and key");
+	proc_put_anchor_and_key(&b);
+	io_expect_bare(INS_ACTIVATE, 0x6985,
+	               "[ACT-1] ACTIVATE with anchor and key");
 	put_chain_for(&b);
-	expect_activate(0x6985, "[ACT-1] ACTIVATE without holder data, PIN");
+	io_expect_bare(INS_ACTIVATE, 0x6985,
+	               "[ACT-1] ACTIVATE without holder data, PIN");
 	put_holder();
-	expect_activate(0x6985, "[ACT-1] ACTIVATE without a PIN");
+	io_expect_bare(INS_ACTIVATE, 0x6985, "[ACT-1] ACTIVATE without a PIN");
 	expect_blank_and_empty();
 
 	/* everything but the holder data */
-	put_anchor_and_key(&b);
+	proc_put_anchor_and_key(&b);
 	put_chain_for(&b);
 	put_pin(CONF_INITIAL_PIN);
-	expect_activate(0x6985, "[ACT-1] ACTIVATE without holder data");
+	io_expect_bare(INS_ACTIVATE, 0x6985,
+	               "[ACT-1] ACTIVATE without holder data");
 	expect_blank_and_empty();
 
 	/* everything but the chain */
-	put_anchor_and_key(&b);
+	proc_put_anchor_and_key(&b);
 	put_holder();
 	put_pin(CONF_INITIAL_PIN);
-	expect_activate(0x6985, "[ACT-1] ACTIVATE without a chain");
+	io_expect_bare(INS_ACTIVATE, 0x6985,
+	               "[ACT-1] ACTIVATE without a chain");
 	expect_blank_and_empty();
 }
 END_TEST
@@ -125,10 +100,11 @@ START_TEST(GEN_1_new_key_drops_pending_key_and_chain)
 	io_select_state(LCS_BLANK);
 	proc_personalize_pending(&b);
 	proc_generate(pub, sizeof(pub), &pub_len);
-	expect_activate(0x6985,
-	                "[GEN-1] ACTIVATE after GENERATE replaced the key");
-	put(DO_CHAIN, chain, proc_chain(&b, &conf.pki.dv, chain, sizeof(chain)),
-	    0x6A80, "[GEN-1] chain for the replaced key");
+	io_expect_bare(INS_ACTIVATE, 0x6985,
+	               "[GEN-1] ACTIVATE after GENERATE replaced the key");
+	io_put_data(DO_CHAIN, chain,
+	            proc_chain(&b, &conf.pki.dv, chain, sizeof(chain)), 0x6A80,
+	            "[GEN-1] chain for the replaced key");
 	expect_blank_and_empty();
 }
 END_TEST
@@ -141,7 +117,8 @@ START_TEST(ACT_3_activate_write_fault_keeps_blank)
 		return;
 	io_select_state(LCS_BLANK);
 	proc_personalize_pending(&b);
-	expect_activate(0x6581, "[ACT-3] ACTIVATE with a write fault");
+	io_expect_bare(INS_ACTIVATE, 0x6581,
+	               "[ACT-3] ACTIVATE with a write fault");
 	/* [LC-3]: BLANK with no personalization data, also after a reset */
 	expect_blank_and_empty();
 	proc_power_cycle();
@@ -155,7 +132,7 @@ START_TEST(ACT_1_complete_set_activates)
 
 	io_select_state(LCS_BLANK);
 	proc_personalize_pending(&conf.badge);
-	expect_activate(0x9000, "[ACT-1] ACTIVATE");
+	io_expect_bare(INS_ACTIVATE, 0x9000, "[ACT-1] ACTIVATE");
 	proc_expect_state(LCS_PERSONALIZED, &fci);
 
 	conf.anchor = &conf.pki.cvca;
@@ -173,17 +150,6 @@ START_TEST(ACT_1_complete_set_activates)
 }
 END_TEST
 
-static void expect_object(uint16_t tag, const uint8_t *want, size_t len,
-                          const char *what)
-{
-	conf_resp r;
-
-	io_get_data(tag, &r);
-	io_expect_sw(&r, 0x9000, what);
-	conf_check(r.len == len && memcmp(r.data, want, len) == 0,
-	           "%s: not what was put", what);
-}
-
 START_TEST(LC_3_activate_committed_everything)
 {
 	uint8_t ch[32];
@@ -196,14 +162,14 @@ START_TEST(LC_3_activate_committed_everything)
 	proc_expect_state(LCS_PERSONALIZED, &fci);
 	ck_assert_msg(fci.tries == 3, "[LC-3] PIN tries %u after ACTIVATE",
 	              fci.tries);
-	expect_object(DO_CERT, conf.badge.der, conf.badge.len,
-	              "[LC-3] badge certificate");
-	expect_object(DO_CHAIN, conf.chain, conf.chain_len, "[LC-3] chain");
-	expect_object(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len,
-	              "[LC-3] trust anchor");
+	io_expect_object(DO_CERT, conf.badge.der, conf.badge.len,
+	                 "[LC-3] badge certificate");
+	io_expect_object(DO_CHAIN, conf.chain, conf.chain_len, "[LC-3] chain");
+	io_expect_object(DO_ANCHOR, conf.pki.cvca.der, conf.pki.cvca.len,
+	                 "[LC-3] trust anchor");
 	ck_assert_uint_eq(proc_verify(conf.pin), 0x9000);
-	expect_object(DO_HOLDER, conf.holder, conf.holder_len,
-	              "[LC-3] holder data");
+	io_expect_object(DO_HOLDER, conf.holder, conf.holder_len,
+	                 "[LC-3] holder data");
 	/* the key: a signature that verifies with the badge certificate */
 	proc_random(ch, sizeof(ch));
 	proc_ia(0x01, 0x00, ch, sizeof(ch), &r, &ia);
@@ -237,11 +203,9 @@ END_TEST
 
 START_TEST(SEL_1_personalized_select_gives_fci_9000)
 {
-	conf_resp r;
 	conf_fci fci;
 
-	io_select(0x9000, &r);
-	msg_parse_fci(r.data, r.len, &fci);
+	msg_select_fci(0x9000, &fci);
 	ck_assert_uint_eq(fci.lcs, LCS_PERSONALIZED);
 }
 END_TEST

@@ -10,35 +10,6 @@
 
 #define RENEWED_CHR "DECONFBDG00002"
 
-static void put_sw(uint16_t tag, const uint8_t *data, size_t len, uint16_t sw,
-                   const char *what)
-{
-	conf_resp r;
-
-	io_xchg(INS_PUT_DATA, (uint8_t)(tag >> 8), (uint8_t)tag, data, len,
-	        false, &r);
-	io_expect_empty(&r, sw, what);
-}
-
-static void activate_sw(uint16_t sw, const char *what)
-{
-	conf_resp r;
-
-	io_cmd(INS_ACTIVATE, 0, 0, NULL, 0, 0, &r);
-	io_expect_empty(&r, sw, what);
-}
-
-static void expect_object(uint16_t tag, const uint8_t *want, size_t len,
-                          const char *what)
-{
-	conf_resp r;
-
-	io_get_data(tag, &r);
-	io_expect_sw(&r, 0x9000, what);
-	conf_check(r.len == len && memcmp(r.data, want, len) == 0,
-	           "%s: not the expected object", what);
-}
-
 /* GENERATE a renewal key; *b: its badge certificate under the DV. */
 static void renewal_key(conf_cert *b)
 {
@@ -77,13 +48,14 @@ START_TEST(RIGHT_1_renewal_needs_the_renew_right)
 	renewal_key(&b);
 	/* a second terminal authentication: the rights are now its own */
 	proc_ta_in_session(conf.ta_dv, conf.ta_none);
-	put_sw(DO_CHAIN, chain, chain_of(&b, chain, sizeof(chain)), 0x6982,
-	       "[RIGHT-1] PUT DATA 0101 without renew");
-	activate_sw(0x6982, "[RIGHT-1] ACTIVATE without renew");
-	put_sw(DO_HOLDER, holder, holder_len, 0x6982,
-	       "[RIGHT-1] PUT DATA 0102 without renew");
-	expect_object(DO_CHAIN, conf.chain, conf.chain_len,
-	              "[RIGHT-1] chain unchanged");
+	io_put_data(DO_CHAIN, chain, chain_of(&b, chain, sizeof(chain)), 0x6982,
+	            "[RIGHT-1] PUT DATA 0101 without renew");
+	io_expect_bare(INS_ACTIVATE, 0x6982,
+	               "[RIGHT-1] ACTIVATE without renew");
+	io_put_data(DO_HOLDER, holder, holder_len, 0x6982,
+	            "[RIGHT-1] PUT DATA 0102 without renew");
+	io_expect_object(DO_CHAIN, conf.chain, conf.chain_len,
+	                 "[RIGHT-1] chain unchanged");
 	io_select_state(LCS_PERSONALIZED);
 	ck_assert_msg(active_key_is(&conf.badge), "[RIGHT-1] key changed");
 }
@@ -98,8 +70,8 @@ START_TEST(GEN_2_renewal_key_pending_old_key_in_use)
 	ck_assert_msg(active_key_is(&conf.badge),
 	              "[GEN-2] the active key changed before ACTIVATE");
 	ck_assert(!active_key_is(&b));
-	expect_object(DO_CERT, conf.badge.der, conf.badge.len,
-	              "[GEN-2] badge certificate before ACTIVATE");
+	io_expect_object(DO_CERT, conf.badge.der, conf.badge.len,
+	                 "[GEN-2] badge certificate before ACTIVATE");
 }
 END_TEST
 
@@ -109,25 +81,25 @@ START_TEST(PD_3_renewal_chain_needs_key_and_stays_pending)
 	conf_cert b;
 
 	proc_ta(conf.ta_dv, conf.ta_renew);
-	put_sw(DO_CHAIN, conf.chain, conf.chain_len, 0x6985,
-	       "[PD-3] PUT DATA 0101 without a renewal key");
+	io_put_data(DO_CHAIN, conf.chain, conf.chain_len, 0x6985,
+	            "[PD-3] PUT DATA 0101 without a renewal key");
 	renewal_key(&b);
-	put_sw(DO_CHAIN, chain, chain_of(&b, chain, sizeof(chain)), 0x9000,
-	       "[PD-3] renewal chain");
-	expect_object(DO_CHAIN, conf.chain, conf.chain_len,
-	              "[PD-3] GET DATA 0101 while pending");
+	io_put_data(DO_CHAIN, chain, chain_of(&b, chain, sizeof(chain)), 0x9000,
+	            "[PD-3] renewal chain");
+	io_expect_object(DO_CHAIN, conf.chain, conf.chain_len,
+	                 "[PD-3] GET DATA 0101 while pending");
 	/* a SELECT drops the pending renewal */
 	proc_ta(conf.ta_dv, conf.ta_renew);
-	activate_sw(0x6985, "[PD-3] ACTIVATE after SELECT");
+	io_expect_bare(INS_ACTIVATE, 0x6985, "[PD-3] ACTIVATE after SELECT");
 	/* so does a reset */
 	renewal_key(&b);
-	put_sw(DO_CHAIN, chain, chain_of(&b, chain, sizeof(chain)), 0x9000,
-	       "[PD-3] renewal chain");
+	io_put_data(DO_CHAIN, chain, chain_of(&b, chain, sizeof(chain)), 0x9000,
+	            "[PD-3] renewal chain");
 	io_reset();
 	proc_ta(conf.ta_dv, conf.ta_renew);
-	activate_sw(0x6985, "[PD-3] ACTIVATE after a reset");
-	expect_object(DO_CHAIN, conf.chain, conf.chain_len,
-	              "[PD-3] chain unchanged");
+	io_expect_bare(INS_ACTIVATE, 0x6985, "[PD-3] ACTIVATE after a reset");
+	io_expect_object(DO_CHAIN, conf.chain, conf.chain_len,
+	                 "[PD-3] chain unchanged");
 }
 END_TEST
 
@@ -138,8 +110,8 @@ START_TEST(OBJ_2_renewal_chain_is_for_the_pending_key)
 	proc_ta(conf.ta_dv, conf.ta_renew);
 	renewal_key(&b);
 	/* the active badge's chain: not the pending key */
-	put_sw(DO_CHAIN, conf.chain, conf.chain_len, 0x6A80,
-	       "[OBJ-2] chain for the active, not the pending key");
+	io_put_data(DO_CHAIN, conf.chain, conf.chain_len, 0x6A80,
+	            "[OBJ-2] chain for the active, not the pending key");
 }
 END_TEST
 
@@ -171,13 +143,14 @@ START_TEST(PD_2_renewal_chain_signatures_checked_dates_not)
 	s.from = "2025-01-01";
 	s.to = "2025-02-28"; /* long before the card date */
 	pki_issue(conf.badge_dv, &s, &expired);
-	put_sw(DO_CHAIN, chain, chain_of(&forged, chain, sizeof(chain)), 0x6A80,
-	       "[PD-2] renewal badge not signed by the DV");
-	put_sw(DO_CHAIN, chain,
-	       proc_chain(&under_foreign, &p->dv_foreign, chain, sizeof(chain)),
-	       0x6A80, "[PD-2] renewal DV not signed by the anchor");
-	put_sw(DO_CHAIN, chain, chain_of(&expired, chain, sizeof(chain)),
-	       0x9000, "[PD-2] expired renewal chain (dates not checked)");
+	io_put_data(DO_CHAIN, chain, chain_of(&forged, chain, sizeof(chain)),
+	            0x6A80, "[PD-2] renewal badge not signed by the DV");
+	io_put_data(
+	    DO_CHAIN, chain,
+	    proc_chain(&under_foreign, &p->dv_foreign, chain, sizeof(chain)),
+	    0x6A80, "[PD-2] renewal DV not signed by the anchor");
+	io_put_data(DO_CHAIN, chain, chain_of(&expired, chain, sizeof(chain)),
+	            0x9000, "[PD-2] expired renewal chain (dates not checked)");
 }
 END_TEST
 
@@ -189,14 +162,17 @@ START_TEST(ACT_2_renewal_replaces_key_and_chain)
 
 	pki_cert_copy(&old, &conf.badge);
 	proc_ta(conf.ta_dv, conf.ta_renew);
-	activate_sw(0x6985, "[ACT-2] ACTIVATE without a renewal");
+	io_expect_bare(INS_ACTIVATE, 0x6985,
+	               "[ACT-2] ACTIVATE without a renewal");
 	renewal_key(&b);
-	activate_sw(0x6985, "[ACT-2] ACTIVATE with a key but no chain");
+	io_expect_bare(INS_ACTIVATE, 0x6985,
+	               "[ACT-2] ACTIVATE with a key but no chain");
 	chain_len = chain_of(&b, chain, sizeof(chain));
-	put_sw(DO_CHAIN, chain, chain_len, 0x9000, "renewal chain");
-	activate_sw(0x9000, "[ACT-2] ACTIVATE the renewal");
-	expect_object(DO_CERT, b.der, b.len, "[ACT-2] new badge certificate");
-	expect_object(DO_CHAIN, chain, chain_len, "[ACT-2] new chain");
+	io_put_data(DO_CHAIN, chain, chain_len, 0x9000, "renewal chain");
+	io_expect_bare(INS_ACTIVATE, 0x9000, "[ACT-2] ACTIVATE the renewal");
+	io_expect_object(DO_CERT, b.der, b.len,
+	                 "[ACT-2] new badge certificate");
+	io_expect_object(DO_CHAIN, chain, chain_len, "[ACT-2] new chain");
 	pki_cert_copy(&conf.badge, &b);
 	memcpy(conf.chain, chain, chain_len);
 	conf.chain_len = chain_len;
@@ -204,12 +180,12 @@ START_TEST(ACT_2_renewal_replaces_key_and_chain)
 	ck_assert_msg(!active_key_is(&old), "[ACT-2] old key still signs");
 	proc_power_cycle();
 	io_select_state(LCS_PERSONALIZED);
-	expect_object(DO_CHAIN, chain, chain_len,
-	              "[ACT-2] new chain after a reset");
+	io_expect_object(DO_CHAIN, chain, chain_len,
+	                 "[ACT-2] new chain after a reset");
 	ck_assert_msg(active_key_is(&b), "[ACT-2] new key after a reset");
 	/* nothing pending any more */
 	proc_ta(conf.ta_dv, conf.ta_renew);
-	activate_sw(0x6985, "[ACT-2] second ACTIVATE");
+	io_expect_bare(INS_ACTIVATE, 0x6985, "[ACT-2] second ACTIVATE");
 }
 END_TEST
 
@@ -221,22 +197,23 @@ START_TEST(PD_4_holder_data_replaced_with_renew)
 	size_t bad_len = msg_holder("X", "", NULL, bad, sizeof(bad));
 
 	proc_ta(conf.ta_dv, &conf.pki.t_read);
-	put_sw(DO_HOLDER, holder, len, 0x6982,
-	       "[PD-4] PUT DATA 0102 without renew");
+	io_put_data(DO_HOLDER, holder, len, 0x6982,
+	            "[PD-4] PUT DATA 0102 without renew");
 	proc_ta(conf.ta_dv, conf.ta_renew);
-	put_sw(DO_HOLDER, bad, bad_len, 0x6A80, "[PD-4] malformed holder data");
+	io_put_data(DO_HOLDER, bad, bad_len, 0x6A80,
+	            "[PD-4] malformed holder data");
 	ck_assert_uint_eq(proc_verify(conf.pin), 0x9000);
-	expect_object(DO_HOLDER, conf.holder, conf.holder_len,
-	              "[PD-4] holder data after refusals");
-	put_sw(DO_HOLDER, holder, len, 0x9000, "[PD-4] PUT DATA 0102");
-	expect_object(DO_HOLDER, holder, len, "[PD-4] replaced holder data");
+	io_expect_object(DO_HOLDER, conf.holder, conf.holder_len,
+	                 "[PD-4] holder data after refusals");
+	io_put_data(DO_HOLDER, holder, len, 0x9000, "[PD-4] PUT DATA 0102");
+	io_expect_object(DO_HOLDER, holder, len, "[PD-4] replaced holder data");
 	memcpy(conf.holder, holder, len);
 	conf.holder_len = len;
 	proc_power_cycle();
 	io_select_state(LCS_PERSONALIZED);
 	ck_assert_uint_eq(proc_verify(conf.pin), 0x9000);
-	expect_object(DO_HOLDER, holder, len,
-	              "[PD-4] replaced holder data after a reset");
+	io_expect_object(DO_HOLDER, holder, len,
+	                 "[PD-4] replaced holder data after a reset");
 }
 END_TEST
 
@@ -249,8 +226,8 @@ START_TEST(PD_5_personalized_unknown_objects_6a88)
 
 	proc_ta(conf.ta_dv, conf.ta_all);
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		put_sw(tags[i], holder, len, 0x6A88,
-		       "[PD-5] PUT DATA of an unknown object");
+		io_put_data(tags[i], holder, len, 0x6A88,
+		            "[PD-5] PUT DATA of an unknown object");
 }
 END_TEST
 

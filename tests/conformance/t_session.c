@@ -9,17 +9,6 @@
 
 #include "conformance.h"
 
-static void expect_object(uint16_t tag, const uint8_t *want, size_t len,
-                          const char *what)
-{
-	conf_resp r;
-
-	io_get_data(tag, &r);
-	io_expect_sw(&r, 0x9000, what);
-	conf_check(r.len == len && memcmp(r.data, want, len) == 0,
-	           "%s: not the object as stored", what);
-}
-
 static void expect_sw_of(uint8_t ins, uint8_t p1, uint8_t p2,
                          const uint8_t *data, size_t len, bool want_data,
                          uint16_t sw, const char *what)
@@ -54,30 +43,19 @@ static void expect_date(cvc_date got, const char *want, const char *what)
 
 START_TEST(SEL_2_personalized_p2_0c_no_data)
 {
-	conf_resp r;
-
-	io_cmd(INS_SELECT, 0x04, 0x0C, conf_aid, sizeof(conf_aid), 0, &r);
-	io_expect_empty(&r, 0x9000, "[SEL-2] SELECT P2 0C");
+	io_expect_select_no_data(0x9000, "[SEL-2] SELECT P2 0C");
 }
 END_TEST
 
 START_TEST(SEL_5_personalized_fci_exact)
 {
-	conf_resp r, st;
-	conf_fci fci, status;
+	conf_fci fci;
 
-	io_select(0x9000, &r);
-	msg_parse_fci(r.data, r.len, &fci);
-	msg_expect_exact_v10(&fci);
+	msg_select_exact_v10(0x9000, &fci);
 	ck_assert_uint_eq(fci.lcs, LCS_PERSONALIZED);
 	ck_assert_msg(fci.has_date, "[SEL-5] no card date (85)");
 	ck_assert_uint_eq(fci.tries, 3);
-	io_get_data(DO_STATUS, &st);
-	io_expect_sw(&st, 0x9000, "GET DATA 0104");
-	msg_parse_status(st.data, st.len, &status);
-	msg_expect_exact_v10(&status);
-	ck_assert_msg(msg_same_status(&status, &fci),
-	              "[SEL-5] GET DATA 0104 differs from the FCI's A5");
+	msg_expect_status_as_fci(&fci);
 }
 END_TEST
 
@@ -86,12 +64,12 @@ START_TEST(GD_1_objects_exactly_as_stored)
 	conf_resp fci, st;
 
 	io_select(0x9000, &fci);
-	expect_object(DO_CERT, conf.badge.der, conf.badge.len,
-	              "[GD-1] GET DATA 7F21");
-	expect_object(DO_CHAIN, conf.chain, conf.chain_len,
-	              "[GD-1] GET DATA 0101");
-	expect_object(DO_ANCHOR, conf.anchor->der, conf.anchor->len,
-	              "[GD-1] GET DATA 0103");
+	io_expect_object(DO_CERT, conf.badge.der, conf.badge.len,
+	                 "[GD-1] GET DATA 7F21");
+	io_expect_object(DO_CHAIN, conf.chain, conf.chain_len,
+	                 "[GD-1] GET DATA 0101");
+	io_expect_object(DO_ANCHOR, conf.anchor->der, conf.anchor->len,
+	                 "[GD-1] GET DATA 0103");
 	io_get_data(DO_STATUS, &st);
 	io_expect_sw(&st, 0x9000, "[GD-1] GET DATA 0104");
 	/* 6F L 84 09 AID A5...: the A5 is the FCI's tail */
@@ -99,8 +77,8 @@ START_TEST(GD_1_objects_exactly_as_stored)
 	               memcmp(st.data, fci.data + 13, st.len) == 0,
 	           "[GD-1] GET DATA 0104 is not the FCI's A5 template");
 	ck_assert_uint_eq(proc_verify(conf.pin), 0x9000);
-	expect_object(DO_HOLDER, conf.holder, conf.holder_len,
-	              "[GD-1] GET DATA 0102");
+	io_expect_object(DO_HOLDER, conf.holder, conf.holder_len,
+	                 "[GD-1] GET DATA 0102");
 }
 END_TEST
 
@@ -113,12 +91,12 @@ START_TEST(GD_2_holder_data_needs_right_or_pin)
 	expect_sw_of(INS_GET_DATA, 0x01, 0x02, NULL, 0, true, 0x6982,
 	             "[GD-2] GET DATA 0102, terminal without the right");
 	proc_ta(conf.ta_dv, &conf.pki.t_read);
-	expect_object(DO_HOLDER, conf.holder, conf.holder_len,
-	              "[GD-2] GET DATA 0102 with the read right");
+	io_expect_object(DO_HOLDER, conf.holder, conf.holder_len,
+	                 "[GD-2] GET DATA 0102 with the read right");
 	io_select_state(LCS_PERSONALIZED);
 	ck_assert_uint_eq(proc_verify(conf.pin), 0x9000);
-	expect_object(DO_HOLDER, conf.holder, conf.holder_len,
-	              "[GD-2] GET DATA 0102 with the PIN");
+	io_expect_object(DO_HOLDER, conf.holder, conf.holder_len,
+	                 "[GD-2] GET DATA 0102 with the PIN");
 }
 END_TEST
 
@@ -140,22 +118,8 @@ END_TEST
 
 START_TEST(GEN_4_personalized_unknown_ins_and_cla)
 {
-	static const uint8_t bad_ins[] = {0xB0, 0xD6, 0xE0, 0x12, 0x0E, 0x86};
-	static const uint8_t bad_cla[] = {0x80, 0x84, 0x0C, 0x01, 0x40, 0x20};
-	conf_resp r;
-
 	io_select_state(LCS_PERSONALIZED);
-	for (size_t i = 0; i < sizeof(bad_ins); i++) {
-		io_cmd(bad_ins[i], 0x00, 0x00, NULL, 0, 0, &r);
-		io_expect_empty(&r, 0x6D00, "[GEN-4] unknown INS");
-	}
-	for (size_t i = 0; i < sizeof(bad_cla); i++) {
-		conf_cmd c = {bad_cla[i], INS_GET_DATA, 0x7F, 0x21, NULL,
-		              0,          256,          false};
-
-		io_send1(&c, &r);
-		io_expect_empty(&r, 0x6E00, "[GEN-4] CLA other than 00/10");
-	}
+	io_expect_unknown_ins_and_cla(DO_CERT);
 }
 END_TEST
 
@@ -166,8 +130,8 @@ START_TEST(LC_5_personalized_anchor_cannot_be_put)
 	             conf.pki.foreign.len, false, 0x6985,
 	             "[LC-5] PUT DATA 0103 in PERSONALIZED");
 	io_select_state(LCS_PERSONALIZED);
-	expect_object(DO_ANCHOR, conf.anchor->der, conf.anchor->len,
-	              "[LC-5] anchor after the refusal");
+	io_expect_object(DO_ANCHOR, conf.anchor->der, conf.anchor->len,
+	                 "[LC-5] anchor after the refusal");
 }
 END_TEST
 
@@ -247,8 +211,8 @@ START_TEST(TA_3_effective_chat_is_and_of_chain)
 	expect_sw_of(INS_GET_DATA, 0x01, 0x02, NULL, 0, true, 0x6982,
 	             "[TA-3] read right masked by the DV's CHAT");
 	proc_ta(conf.ta_dv, &conf.pki.t_read);
-	expect_object(DO_HOLDER, conf.holder, conf.holder_len,
-	              "[TA-3] read right through DV and CVCA");
+	io_expect_object(DO_HOLDER, conf.holder, conf.holder_len,
+	                 "[TA-3] read right through DV and CVCA");
 }
 END_TEST
 
@@ -304,8 +268,8 @@ START_TEST(TA_7_external_authenticate_result)
 	sig_len = proc_sign_ta(conf.ta_all->key, r1, sig, sizeof(sig));
 	io_cmd(INS_EXT_AUTH, 0, 0, sig, sig_len, 0, &r);
 	io_expect_empty(&r, 0x9000, "[TA-7] EXTERNAL AUTHENTICATE");
-	expect_object(DO_HOLDER, conf.holder, conf.holder_len,
-	              "[TA-7] rights of the terminal");
+	io_expect_object(DO_HOLDER, conf.holder, conf.holder_len,
+	                 "[TA-7] rights of the terminal");
 	io_cmd(INS_EXT_AUTH, 0, 0, sig, sig_len, 0, &r);
 	io_expect_empty(&r, 0x6985, "[TA-7] second EA on one challenge");
 
@@ -427,11 +391,12 @@ static void expect_nothing_changed(void)
 
 	proc_expect_state(LCS_PERSONALIZED, &fci);
 	ck_assert_uint_eq(fci.tries, 3);
-	expect_object(DO_CHAIN, conf.chain, conf.chain_len, "[RIGHT-1] chain");
+	io_expect_object(DO_CHAIN, conf.chain, conf.chain_len,
+	                 "[RIGHT-1] chain");
 	ck_assert_msg(proc_verify(conf.pin) == 0x9000,
 	              "[RIGHT-1] the PIN changed");
-	expect_object(DO_HOLDER, conf.holder, conf.holder_len,
-	              "[RIGHT-1] holder data");
+	io_expect_object(DO_HOLDER, conf.holder, conf.holder_len,
+	                 "[RIGHT-1] holder data");
 	proc_random(ch, sizeof(ch));
 	proc_ia(0, 0, ch, sizeof(ch), &r, &ia);
 	ck_assert_msg(proc_ia_verifies(&ia, &conf.badge, ch, sizeof(ch)),

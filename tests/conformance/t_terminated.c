@@ -9,36 +9,17 @@
 
 #include "conformance.h"
 
-static void expect_object(uint16_t tag, const uint8_t *want, size_t len,
-                          const char *what)
-{
-	conf_resp r;
-
-	io_get_data(tag, &r);
-	io_expect_sw(&r, 0x9000, what);
-	conf_check(r.len == len && memcmp(r.data, want, len) == 0,
-	           "%s: not the stored object", what);
-}
-
-static void expect_terminate(uint16_t sw, const char *what)
-{
-	conf_resp r;
-
-	io_cmd(INS_TERMINATE, 0, 0, NULL, 0, 0, &r);
-	io_expect_empty(&r, sw, what);
-}
-
 /* The public objects, unchanged. */
 static void expect_certificates_kept(const char *what)
 {
 	char w[96];
 
 	snprintf(w, sizeof(w), "%s: GET DATA 7F21", what);
-	expect_object(DO_CERT, conf.badge.der, conf.badge.len, w);
+	io_expect_object(DO_CERT, conf.badge.der, conf.badge.len, w);
 	snprintf(w, sizeof(w), "%s: GET DATA 0101", what);
-	expect_object(DO_CHAIN, conf.chain, conf.chain_len, w);
+	io_expect_object(DO_CHAIN, conf.chain, conf.chain_len, w);
 	snprintf(w, sizeof(w), "%s: GET DATA 0103", what);
-	expect_object(DO_ANCHOR, conf.anchor->der, conf.anchor->len, w);
+	io_expect_object(DO_ANCHOR, conf.anchor->der, conf.anchor->len, w);
 }
 
 START_TEST(RIGHT_1_terminate_needs_the_terminate_right)
@@ -46,11 +27,14 @@ START_TEST(RIGHT_1_terminate_needs_the_terminate_right)
 	conf_fci fci;
 
 	io_select_state(LCS_PERSONALIZED);
-	expect_terminate(0x6982, "[RIGHT-1] TERMINATE without terminal");
+	io_expect_bare(INS_TERMINATE, 0x6982,
+	               "[RIGHT-1] TERMINATE without terminal");
 	proc_ta(conf.ta_dv, conf.ta_none);
-	expect_terminate(0x6982, "[RIGHT-1] TERMINATE, no terminate right");
+	io_expect_bare(INS_TERMINATE, 0x6982,
+	               "[RIGHT-1] TERMINATE, no terminate right");
 	proc_ta(conf.ta_dv, conf.ta_renew);
-	expect_terminate(0x6982, "[RIGHT-1] TERMINATE with renew only");
+	io_expect_bare(INS_TERMINATE, 0x6982,
+	               "[RIGHT-1] TERMINATE with renew only");
 	proc_expect_state(LCS_PERSONALIZED, &fci);
 }
 END_TEST
@@ -61,7 +45,7 @@ START_TEST(TERM_1_terminate_erases_and_terminates)
 	conf_fci st;
 
 	proc_ta(conf.ta_dv, conf.ta_term);
-	expect_terminate(0x9000, "[TERM-1] TERMINATE CARD USAGE");
+	io_expect_bare(INS_TERMINATE, 0x9000, "[TERM-1] TERMINATE CARD USAGE");
 	io_get_data(DO_STATUS, &r);
 	io_expect_sw(&r, 0x9000, "GET DATA 0104 after TERMINATE");
 	msg_parse_status(r.data, r.len, &st);
@@ -77,40 +61,27 @@ END_TEST
 
 START_TEST(SEL_1_terminated_select_gives_fci_6285)
 {
-	conf_resp r;
 	conf_fci fci;
 
-	io_select(0x6285, &r);
-	msg_parse_fci(r.data, r.len, &fci);
+	msg_select_fci(0x6285, &fci);
 	ck_assert_uint_eq(fci.lcs, LCS_TERMINATED);
 }
 END_TEST
 
 START_TEST(SEL_2_terminated_p2_0c_no_data_6285)
 {
-	conf_resp r;
-
-	io_cmd(INS_SELECT, 0x04, 0x0C, conf_aid, sizeof(conf_aid), 0, &r);
-	io_expect_empty(&r, 0x6285, "[SEL-2] SELECT P2 0C, TERMINATED");
+	io_expect_select_no_data(0x6285, "[SEL-2] SELECT P2 0C, TERMINATED");
 }
 END_TEST
 
 START_TEST(SEL_5_terminated_fci_exact)
 {
-	conf_resp r, st;
-	conf_fci fci, status;
+	conf_fci fci;
 
-	io_select(0x6285, &r);
-	msg_parse_fci(r.data, r.len, &fci);
-	msg_expect_exact_v10(&fci);
+	msg_select_exact_v10(0x6285, &fci);
 	ck_assert_msg(fci.has_date, "[SEL-5] no card date when TERMINATED");
 	ck_assert_uint_eq(fci.tries, 0);
-	io_get_data(DO_STATUS, &st);
-	io_expect_sw(&st, 0x9000, "GET DATA 0104");
-	msg_parse_status(st.data, st.len, &status);
-	msg_expect_exact_v10(&status);
-	ck_assert_msg(msg_same_status(&status, &fci),
-	              "[SEL-5] GET DATA 0104 differs from the FCI's A5");
+	msg_expect_status_as_fci(&fci);
 }
 END_TEST
 
@@ -200,29 +171,14 @@ END_TEST
 
 START_TEST(TA_8_terminated_refuses_terminal_authentication)
 {
-	uint8_t sig[64] = {0};
-	conf_resp r;
-
 	io_select_state(LCS_TERMINATED);
-	proc_pso(conf.ta_dv, 0x6985);
-	io_cmd(INS_GET_CHAL, 0, 0, NULL, 0, 16, &r);
-	io_expect_empty(&r, 0x6985, "[TA-8] GET CHALLENGE in TERMINATED");
-	io_cmd(INS_EXT_AUTH, 0, 0, sig, sizeof(sig), 0, &r);
-	io_expect_empty(&r, 0x6985, "[TA-8] EXTERNAL AUTHENTICATE");
+	proc_expect_ta_refused(conf.ta_dv, "TERMINATED");
 }
 END_TEST
 
 START_TEST(IA_1_terminated_refuses_internal_authenticate)
 {
-	uint8_t ch[32];
-	conf_resp r;
-
-	proc_random(ch, sizeof(ch));
-	io_select_state(LCS_TERMINATED);
-	for (uint8_t p2 = 0; p2 <= 1; p2++) {
-		io_cmd(INS_INT_AUTH, 0x00, p2, ch, sizeof(ch), 256, &r);
-		io_expect_empty(&r, 0x6985, "[IA-1] INTERNAL AUTHENTICATE");
-	}
+	proc_expect_ia_refused(LCS_TERMINATED);
 }
 END_TEST
 

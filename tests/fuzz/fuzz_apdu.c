@@ -23,20 +23,9 @@
 #include <cvc/apdu.h>
 #include <cvc/card.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			abort();                                               \
-	} while (0)
+#include "fuzz_common.h"
 
 static uint8_t enc[CVC_APDU_MAX_SIZE];
-
-static bool inside(const uint8_t *p, size_t n, const uint8_t *base, size_t size)
-{
-	return p >= base && n <= size && (size_t)(p - base) <= size - n;
-}
 
 static void check_command(const uint8_t *data, size_t size)
 {
@@ -111,15 +100,7 @@ static cvc_err script_card(void *ctx, const uint8_t *capdu, size_t clen,
 	size_t n = s->p[0];
 	s->p++;
 	s->left--;
-	if (n > s->left)
-		n = s->left;
-	if (n > cap)
-		return CVC_ERR_BUFFER_TOO_SMALL;
-	memcpy(rapdu, s->p, n);
-	s->p += n;
-	s->left -= n;
-	*rlen = n;
-	return CVC_OK;
+	return fuzz_answer(&s->p, &s->left, n, rapdu, cap, rlen);
 }
 
 static void count_log(void *ctx, bool is_command, const uint8_t *apdu,

@@ -23,18 +23,7 @@
 
 #include "../../libcvc/src/badge_int.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			abort();                                               \
-	} while (0)
-
-static bool inside(const uint8_t *p, size_t n, const uint8_t *base, size_t size)
-{
-	return p >= base && n <= size && (size_t)(p - base) <= size - n;
-}
+#include "fuzz_common.h"
 
 static void check_info(const uint8_t *data, size_t size)
 {
@@ -146,15 +135,7 @@ static cvc_err script_card(void *ctx, const uint8_t *capdu, size_t clen,
 	n = ((size_t)s->p[0] << 8) | s->p[1];
 	s->p += 2;
 	s->left -= 2;
-	if (n > s->left)
-		n = s->left;
-	if (n > cap)
-		return CVC_ERR_BUFFER_TOO_SMALL;
-	memcpy(rapdu, s->p, n);
-	s->p += n;
-	s->left -= n;
-	*rlen = n;
-	return CVC_OK;
+	return fuzz_answer(&s->p, &s->left, n, rapdu, cap, rlen);
 }
 
 static void check_card(const uint8_t *data, size_t size)

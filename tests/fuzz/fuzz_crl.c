@@ -18,13 +18,7 @@
 
 #include <cvc/trust.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			abort();                                               \
-	} while (0)
+#include "fuzz_common.h"
 
 static int chr_cmp(cvc_span a, cvc_span b)
 {

@@ -13,13 +13,7 @@
 
 #include <cvc/input.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			abort();                                               \
-	} while (0)
+#include "fuzz_common.h"
 
 static uint8_t *copy_of(const uint8_t *data, size_t size)
 {

@@ -16,13 +16,7 @@
 
 #include <cvc/tlv.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			abort();                                               \
-	} while (0)
+#include "fuzz_common.h"
 
 /* Invariants of one successfully read TLV against the reader before it. */
 static void check_tlv(const cvc_tlv_reader *before, const cvc_tlv_reader *after,

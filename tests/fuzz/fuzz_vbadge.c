@@ -35,13 +35,7 @@
 #include "vbadge_int.h"
 #include "vbpki.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			abort();                                               \
-	} while (0)
+#include "fuzz_common.h"
 
 #define MAX_COMMANDS 64
 #define STATE_MAX    16384

@@ -62,9 +62,10 @@ json_field() {
 # ------------------------------------------------------------------
 # SoftHSM: a private token in $TMP, so no system token is touched.
 
+# shellcheck source-path=SCRIPTDIR source=softhsm-token.sh
+. "$(dirname "${BASH_SOURCE[0]}")/softhsm-token.sh"
 P11_MODULE=${CVC_P11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
-P11_SO_PIN=87654321 # test-only PINs of a throw-away token
-P11_PIN=123456
+P11_PIN=$SOFTHSM_PIN
 
 # hsm_init LABEL: a new token; exports SOFTHSM2_CONF and PKCS11_MODULE_PATH
 hsm_init() {
@@ -77,17 +78,9 @@ hsm_init() {
 		echo "FAIL: no OpenSSL pkcs11 engine (package libengine-pkcs11-openssl)"
 		exit 1
 	fi
-	mkdir -p "$TMP/tokens"
-	cat >"$TMP/softhsm2.conf" <<CONF
-directories.tokendir = $TMP/tokens
-objectstore.backend = file
-log.level = ERROR
-CONF
-	export SOFTHSM2_CONF=$TMP/softhsm2.conf
+	softhsm_token "$TMP" "$1"
 	export PKCS11_MODULE_PATH=$P11_MODULE
 	HSM_TOKEN=$1
-	softhsm2-util --init-token --free --label "$1" \
-		--so-pin "$P11_SO_PIN" --pin "$P11_PIN" >/dev/null
 	# libp11 keeps its method tables until exit: LSan must not count them
 	local here
 	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

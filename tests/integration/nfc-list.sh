@@ -13,30 +13,23 @@ for tool in nfc-list nfc-scan-device; do
 		{ echo "FAIL: $tool not installed (apt-get install libnfc-bin)"; exit 1; }
 done
 
+# pcscd-env.sh lends pcsc_stop_pid (no pcscd here); checks.sh has check.
+stack=$(cd "$(dirname "$0")/stack" && pwd)
+# shellcheck source-path=SCRIPTDIR source=stack/pcscd-env.sh
+. "$stack/pcscd-env.sh"
+# shellcheck source-path=SCRIPTDIR source=stack/checks.sh
+. "$stack/checks.sh"
+
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cvc-nfc-list.XXXXXX")
 EMU_PID=""
+# stop_emulator: by PID; sets EMU_RC to its exit status
 stop_emulator() {
 	[ -n "$EMU_PID" ] || return 0
-	kill -TERM "$EMU_PID" 2>/dev/null
-	wait "$EMU_PID"
-	EMU_RC=$?
+	pcsc_stop_pid "$EMU_PID"
+	EMU_RC=$PCSC_STOP_RC
 	EMU_PID=""
 }
 trap 'stop_emulator; rm -rf "$TMP"' EXIT
-
-checks=0
-failures=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	checks=$((checks + 1))
-	if "$@"; then
-		echo "ok: $what"
-	else
-		echo "FAIL: $what"
-		failures=$((failures + 1))
-	fi
-}
 
 # start_emulator [options]: sets EMU_PID and TTY
 start_emulator() {

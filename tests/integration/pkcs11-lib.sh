@@ -19,21 +19,12 @@ openssl engine -t pkcs11 >/dev/null 2>&1 || {
 	exit 77
 }
 
+# shellcheck source-path=SCRIPTDIR source=softhsm-token.sh
+. "$(dirname "$0")/softhsm-token.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cvc-pkcs11.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/tokens"
-cat >"$tmp/softhsm2.conf" <<CONF
-directories.tokendir = $tmp/tokens
-objectstore.backend = file
-log.level = ERROR
-CONF
-export SOFTHSM2_CONF=$tmp/softhsm2.conf
-
-# Test-only PINs for a throw-away token.
-so_pin=87654321
-user_pin=123456
-softhsm2-util --init-token --free --label cvc-ca \
-	--so-pin "$so_pin" --pin "$user_pin" >/dev/null
+softhsm_token "$tmp" cvc-ca
+user_pin=$SOFTHSM_PIN
 keygen() { # curve id label
 	pkcs11-tool --module "$module" --token-label cvc-ca --login \
 		--pin "$user_pin" --keypairgen --key-type "EC:$1" \

@@ -481,20 +481,41 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* Refusals                                                            */
 
-START_TEST(expired_badge_refused)
+typedef void door_tweak(fixture *f, cvc_badge_policy *p);
+
+/*
+ * A personalized badge at the door, the policy changed by `tweak`: the
+ * card answers, and the host refuses for `why` in check `check`, naming
+ * `detail_word` (when not NULL) in the detail. *res is left for more checks.
+ */
+static void door_refusal(door_tweak *tweak, cvc_err why, const char *check,
+                         const char *detail_word, cvc_badge_result *res)
 {
 	fixture f;
 	cvc_badge_policy p;
-	cvc_badge_result res;
 
 	setup_badge(&f);
 	door_policy(&f, &p);
-	p.at = testpki_date("2025-10-01");
-	ck_assert_int_eq(authenticate(&f, &p, &res), CVC_OK);
-	ck_assert_refused(&res, CVC_ERR_EXPIRED, "dates");
-	ck_assert_str_eq(res.holder_chr, BADGE_CHR);
-	ck_assert_ptr_nonnull(strstr(res.detail, BADGE_CHR));
+	tweak(&f, &p);
+	ck_assert_int_eq(authenticate(&f, &p, res), CVC_OK);
+	ck_assert_refused(res, why, check);
+	if (detail_word != NULL)
+		ck_assert_ptr_nonnull(strstr(res->detail, detail_word));
 	fixture_free(&f);
+}
+
+static void at_october(fixture *f, cvc_badge_policy *p)
+{
+	(void)f;
+	p->at = testpki_date("2025-10-01");
+}
+
+START_TEST(expired_badge_refused)
+{
+	cvc_badge_result res;
+
+	door_refusal(at_october, CVC_ERR_EXPIRED, "dates", BADGE_CHR, &res);
+	ck_assert_str_eq(res.holder_chr, BADGE_CHR);
 }
 END_TEST
 
@@ -528,52 +549,48 @@ START_TEST(revoked_badge_refused)
 }
 END_TEST
 
+static void other_store(fixture *f, cvc_badge_policy *p)
+{
+	p->store = f->other_store;
+}
+
 START_TEST(foreign_anchor_refused)
 {
-	fixture f;
-	cvc_badge_policy p;
 	cvc_badge_result res;
 
-	setup_badge(&f);
-	door_policy(&f, &p);
-	p.store = f.other_store;
-	ck_assert_int_eq(authenticate(&f, &p, &res), CVC_OK);
-	ck_assert_refused(&res, CVC_ERR_UNKNOWN_ISSUER, "issuer");
-	fixture_free(&f);
+	door_refusal(other_store, CVC_ERR_UNKNOWN_ISSUER, "issuer", NULL, &res);
 }
 END_TEST
+
+static void need_b2_and_b4(fixture *f, cvc_badge_policy *p)
+{
+	static const size_t need[] = {2, 4};
+
+	(void)f;
+	p->required_bits = need;
+	p->n_required = 2;
+}
 
 START_TEST(missing_right_refused)
 {
-	fixture f;
-	cvc_badge_policy p;
 	cvc_badge_result res;
-	const size_t need[] = {2, 4};
 
-	setup_badge(&f);
-	door_policy(&f, &p);
-	p.required_bits = need;
-	p.n_required = 2;
-	ck_assert_int_eq(authenticate(&f, &p, &res), CVC_OK);
-	ck_assert_refused(&res, CVC_ERR_NOT_AUTHORIZED, "rights");
-	ck_assert_ptr_nonnull(strstr(res.detail, "b4"));
-	fixture_free(&f);
+	door_refusal(need_b2_and_b4, CVC_ERR_NOT_AUTHORIZED, "rights", "b4",
+	             &res);
 }
 END_TEST
 
+static void pin_required(fixture *f, cvc_badge_policy *p)
+{
+	(void)f;
+	p->require_pin = true;
+}
+
 START_TEST(require_pin_without_pin_refused)
 {
-	fixture f;
-	cvc_badge_policy p;
 	cvc_badge_result res;
 
-	setup_badge(&f);
-	door_policy(&f, &p);
-	p.require_pin = true;
-	ck_assert_int_eq(authenticate(&f, &p, &res), CVC_OK);
-	ck_assert_refused(&res, CVC_ERR_CARD_STATUS, "PIN");
-	ck_assert_ptr_nonnull(strstr(res.detail, "6982"));
-	fixture_free(&f);
+	door_refusal(pin_required, CVC_ERR_CARD_STATUS, "PIN", "6982", &res);
 }
 END_TEST
 
@@ -627,18 +644,18 @@ START_TEST(wrong_pin_refused)
 }
 END_TEST
 
+static void tamper_signature(fixture *f, cvc_badge_policy *p)
+{
+	(void)p;
+	f->w->flip_signature = true;
+}
+
 START_TEST(tampered_signature_refused)
 {
-	fixture f;
-	cvc_badge_policy p;
 	cvc_badge_result res;
 
-	setup_badge(&f);
-	f.w->flip_signature = true;
-	door_policy(&f, &p);
-	ck_assert_int_eq(authenticate(&f, &p, &res), CVC_OK);
-	ck_assert_refused(&res, CVC_ERR_SIGNATURE, "signature");
-	fixture_free(&f);
+	door_refusal(tamper_signature, CVC_ERR_SIGNATURE, "signature", NULL,
+	             &res);
 }
 END_TEST
 

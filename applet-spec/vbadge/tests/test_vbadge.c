@@ -115,6 +115,13 @@ static vbadge *open_badge(void)
 	return vb;
 }
 
+/* A power loss: the badge comes back from its state file, not selected. */
+static void power_cycle(vbadge **vb)
+{
+	vbadge_free(vb);
+	*vb = open_badge();
+}
+
 static vbadge *personalized_badge(void)
 {
 	vbadge *vb = open_badge();
@@ -250,14 +257,12 @@ START_TEST(t_pin_counter_persists)
 
 	ck_assert_uint_eq(vbpki_select(vb), 0x9000);
 	ck_assert_uint_eq(verify_pin(vb, "654321"), 0x63C2);
-	vbadge_free(&vb);
-	vb = open_badge(); /* "power loss" */
+	power_cycle(&vb);
 	ck_assert_uint_eq(vbpki_select(vb), 0x9000);
 	ck_assert_uint_eq(pin_tries(vb), 2);
 	ck_assert_uint_eq(cmd(vb, 0x20, 0x00, 0x81, NULL, 0, 0), 0x63C2);
 	ck_assert_uint_eq(verify_pin(vb, "123456"), 0x9000);
-	vbadge_free(&vb);
-	vb = open_badge();
+	power_cycle(&vb);
 	ck_assert_uint_eq(vbpki_select(vb), 0x9000);
 	ck_assert_uint_eq(pin_tries(vb), 3);
 	/* the session does not survive a power loss */
@@ -287,8 +292,7 @@ START_TEST(t_pin_counted_before_compare)
 	vbadge_fail_write_after(vb, 2);
 	ck_assert_uint_eq(verify_pin(vb, "123456"), 0x6581);
 	ck_assert_uint_eq(cmd(vb, 0x20, 0x00, 0x81, NULL, 0, 0), 0x63C2);
-	vbadge_free(&vb);
-	vb = open_badge();
+	power_cycle(&vb);
 	ck_assert_uint_eq(vbpki_select(vb), 0x9000);
 	ck_assert_uint_eq(pin_tries(vb), 2);
 	ck_assert_int_eq(dir_entries(), 1);
@@ -343,8 +347,7 @@ START_TEST(t_activate_write_fault)
 	/* the pending objects are still there: a retry succeeds */
 	ck_assert_uint_eq(cmd(vb, 0x44, 0, 0, NULL, 0, 0), 0x9000);
 	ck_assert_int_eq(vbadge_state(vb), CVC_BADGE_PERSONALIZED);
-	vbadge_free(&vb);
-	vb = open_badge();
+	power_cycle(&vb);
 	ck_assert_int_eq(vbadge_state(vb), CVC_BADGE_PERSONALIZED);
 	ck_assert_uint_eq(vbpki_select(vb), 0x9000);
 	ck_assert_uint_eq(verify_pin(vb, "2468013579"), 0x9000);
@@ -381,8 +384,7 @@ START_TEST(t_writes_fail_atomically)
 	ck_assert_uint_eq(resp_len, hn);
 	ck_assert_mem_eq(resp, holder, hn);
 	ck_assert_uint_eq(cmd(vb, 0xFE, 0, 0, NULL, 0, 0), 0x9000);
-	vbadge_free(&vb);
-	vb = open_badge();
+	power_cycle(&vb);
 	ck_assert_int_eq(vbadge_state(vb), CVC_BADGE_TERMINATED);
 	vbadge_free(&vb);
 }
@@ -407,8 +409,7 @@ START_TEST(t_terminate_erases)
 	ck_assert_ptr_nonnull(memmem(buf, n, pki.badge.der, pki.badge.len));
 	ck_assert_uint_eq(vbpki_select(vb), 0x6285);
 	ck_assert_uint_eq(challenge_auth(vb, 0, 0, chal32, 32), 0x6985);
-	vbadge_free(&vb);
-	vb = open_badge();
+	power_cycle(&vb);
 	ck_assert_uint_eq(vbpki_select(vb), 0x6285);
 	ck_assert_uint_eq(cmd(vb, 0xCA, 0x7F, 0x21, NULL, 0, 65536), 0x9000);
 	ck_assert_uint_eq(resp_len, pki.badge.len);
@@ -446,8 +447,7 @@ START_TEST(t_link_rollover_persists)
 	ck_assert_uint_eq(cmd(vb, 0xCA, 0x01, 0x03, NULL, 0, 65536), 0x9000);
 	ck_assert_uint_eq(resp_len, link.len);
 	ck_assert_mem_eq(resp, link.der, link.len);
-	vbadge_free(&vb);
-	vb = open_badge();
+	power_cycle(&vb);
 	ck_assert_uint_eq(vbpki_select(vb), 0x9000);
 	ck_assert_uint_eq(cmd(vb, 0xCA, 0x01, 0x03, NULL, 0, 65536), 0x9000);
 	ck_assert_mem_eq(resp, link.der, link.len);
@@ -638,8 +638,7 @@ START_TEST(t_pending_discarded)
 	ck_assert_uint_eq(vbpki_select(vb), 0x9000); /* [SEL-4] */
 	ck_assert_uint_eq(cmd(vb, 0x44, 0, 0, NULL, 0, 0), 0x6985);
 	pend_all(vb);
-	vbadge_free(&vb);
-	vb = open_badge();
+	power_cycle(&vb);
 	ck_assert_int_eq(vbadge_state(vb), CVC_BADGE_BLANK);
 	ck_assert_uint_eq(vbpki_select(vb), 0x9000);
 	ck_assert_uint_eq(cmd(vb, 0x44, 0, 0, NULL, 0, 0), 0x6985);

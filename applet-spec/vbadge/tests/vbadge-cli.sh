@@ -10,30 +10,20 @@ set -u
 : "${CVC_VBADGE_TESTPKI:?run via meson test}"
 : "${CVC_VBADGE_PAGE:?run via meson test}"
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/vbadge-cli.XXXXXX")
-VB_PID=""
-stop_vbadge() {
-	[ -n "$VB_PID" ] || return 0
-	kill -TERM "$VB_PID" 2>/dev/null
-	wait "$VB_PID"
-	VB_RC=$?
-	VB_PID=""
-}
-trap 'stop_vbadge; rm -rf "$TMP"' EXIT
+# The stack's helpers: the badge is started and stopped by vbadge-env.sh
+# (no pcscd here; pcscd-env.sh only lends it pcsc_stop_pid).
+stack=$(cd "$(dirname "$0")/../../../tests/integration/stack" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../../../tests/integration/stack/pcscd-env.sh
+. "$stack/pcscd-env.sh"
+# shellcheck source-path=SCRIPTDIR source=../../../tests/integration/stack/vbadge-env.sh
+. "$stack/vbadge-env.sh"
+# shellcheck source-path=SCRIPTDIR source=../../../tests/integration/stack/checks.sh
+. "$stack/checks.sh"
 
-checks=0
-failures=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	checks=$((checks + 1))
-	if "$@"; then
-		echo "ok: $what"
-	else
-		echo "FAIL: $what"
-		failures=$((failures + 1))
-	fi
-}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/vbadge-cli.XXXXXX")
+VBADGE_LOG=$TMP/vbadge.log
+trap 'vbadge_stop; rm -rf "$TMP"' EXIT
+
 OUT=$TMP/out
 ERR=$TMP/err
 run() {
@@ -99,17 +89,6 @@ check "the truncated file is untouched" test "$(stat -c %s "$TMP/short.state")" 
 # 4. NFC: libnfc's pn532_uart driver to the badge
 export LIBNFC_AUTO_SCAN=false
 unset LIBNFC_DEFAULT_DEVICE LIBNFC_DEVICE
-start_vbadge() { # options...
-	rm -f "$TMP/pn532"
-	"$CVC_VBADGE" --state "$STATE" --pn532 --pty-link "$TMP/pn532" "$@" \
-		2>"$TMP/vbadge.log" &
-	VB_PID=$!
-	for _ in $(seq 500); do
-		[ -L "$TMP/pn532" ] && break
-		sleep 0.01
-	done
-	[ -L "$TMP/pn532" ] || { echo "FAIL: vbadge did not start"; cat "$TMP/vbadge.log"; exit 1; }
-}
 AID=F06C69626376634201
 hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 HOLDER="652A8014$(hex 'Dr. Erika Mustermann')8106$(hex E-1234)820A$(hex Cardiology)"
@@ -122,12 +101,12 @@ cat >"$TMP/door.apdu" <<EOF
 00 84 00 00 10
 00 84 00 00 08 => 67 00
 EOF
-start_vbadge -v
+vbadge_start_pn532 "$STATE" "$TMP/pn532" -v
 run "$CVC_APDU" -r "nfc:pn532_uart:$TMP/pn532" -s "$TMP/door.apdu"
 check "door and workstation flow over NFC" test "$RC" = 0
 [ "$RC" = 0 ] || cat "$OUT" "$ERR"
-stop_vbadge
-check "vbadge exits 0 on SIGTERM" test "$VB_RC" = 0
+vbadge_stop
+check "vbadge exits 0 on SIGTERM" test "$VBADGE_RC" = 0
 check "the pty link is removed" test ! -e "$TMP/pn532"
 check "-v logs APDUs" grep -q "vbadge > 00 A4 04 00" "$TMP/vbadge.log"
 check "-v masks the PIN" grep -q "vbadge > 00 20 00 81 0C \*\* \*\*" "$TMP/vbadge.log"
@@ -135,7 +114,7 @@ check "the PIN is not in the log" bash -c "! grep -q '31 32 33 34 35 36' '$TMP/v
 
 # 5. --fail-write-after: the retry counter cannot be written, nothing changes
 cp "$STATE" "$TMP/before.state"
-start_vbadge --fail-write-after 1
+vbadge_start_pn532 "$STATE" "$TMP/pn532" --fail-write-after 1
 cat >"$TMP/fault.apdu" <<EOF
 00 A4 04 0C 09 $AID
 00 20 00 81 0C 393939393939FFFFFFFFFFFF => 65 81
@@ -145,7 +124,7 @@ EOF
 run "$CVC_APDU" -r "nfc:pn532_uart:$TMP/pn532" -s "$TMP/fault.apdu"
 check "--fail-write-after 1: 6581, then the next write works" test "$RC" = 0
 [ "$RC" = 0 ] || cat "$OUT" "$ERR"
-stop_vbadge
+vbadge_stop
 check "the state file changed only by the second VERIFY" \
 	bash -c "! cmp -s '$STATE' '$TMP/before.state'"
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # vbadge behind a private pcscd with the vpcd driver
-# (tests/integration/stack/pcscd-env.sh): the ATR, extended and short APDUs
+# (tests/integration/stack/pcscd-env.sh, started and stopped by the
+# stack's vbadge-env.sh next to it): the ATR, extended and short APDUs
 # through PC/SC, --fail-write-after (SPEC [ACT-3]: 6581 and the state file
 # untouched), --remove-after (the card leaves mid-session, vbadge ends, the
 # state survives) and --stall-after.
@@ -13,44 +14,16 @@ set -u
 
 # shellcheck source=/dev/null
 . "$CVC_PCSCD_ENV"
+# shellcheck source-path=SCRIPTDIR source=../../../tests/integration/stack/vbadge-env.sh
+. "$(dirname "$CVC_PCSCD_ENV")/vbadge-env.sh"
+# shellcheck source-path=SCRIPTDIR source=../../../tests/integration/stack/checks.sh
+. "$(dirname "$CVC_PCSCD_ENV")/checks.sh"
 pcsc_isolate "$0" "$@"
 pcsc_start_pcscd
 
 TMP=$PCSC_DIR/vbadge
 mkdir -p "$TMP"
-checks=0
-failures=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	checks=$((checks + 1))
-	if "$@"; then
-		echo "ok: $what"
-	else
-		echo "FAIL: $what"
-		failures=$((failures + 1))
-	fi
-}
-VB_PID=""
-start_vbadge() { # options...
-	"$CVC_VBADGE" --state "$STATE" --vpcd --port "$PCSC_PORT" "$@" \
-		2>>"$TMP/vbadge.log" &
-	VB_PID=$!
-	PCSC_PIDS+=("$VB_PID")
-	"$CVC_PCSCWAIT" "$PCSC_READER" --present "$PCSC_CARD_TIMEOUT_MS" >/dev/null ||
-		pcsc_fail "pcscd did not see vbadge"
-}
-# vbadge ends at once on SIGTERM. (pcsc_stop_pid's guard, a background
-# sleep killed right after the fork, can run the EXIT trap in the child.)
-stop_vbadge() {
-	kill -TERM "$VB_PID" 2>/dev/null
-	wait "$VB_PID"
-	wait_absent
-}
-wait_absent() {
-	"$CVC_PCSCWAIT" "$PCSC_READER" --absent "$PCSC_CARD_TIMEOUT_MS" >/dev/null ||
-		pcsc_fail "pcscd did not see vbadge leave"
-}
+VBADGE_LOG=$TMP/vbadge.log
 apdu() { # script file: runs it, output in $OUT
 	"$CVC_APDU" -r "pcsc:$PCSC_READER" -s "$1" >"$TMP/out" 2>&1
 	RC=$?
@@ -61,7 +34,7 @@ STATE=$TMP/badge.state
 AID=F06C69626376634201
 
 # 1. a personalized badge through PC/SC
-start_vbadge -v
+vbadge_start_vpcd "$STATE" -v
 "$CVC_APDU" -r "pcsc:$PCSC_READER" --atr '00 A4 04 0C 09 '$AID >"$TMP/out" 2>&1
 check "the ATR announces T=1 and extended length" \
 	grep -q "ATR: 3B 85 80 01 80 73 80 00 C0 B7" "$TMP/out"
@@ -77,12 +50,12 @@ EOF
 apdu "$TMP/s1.apdu"
 check "SELECT, chain, PIN, INTERNAL AUTHENTICATE over PC/SC" test "$RC" = 0
 [ "$RC" = 0 ] || cat "$TMP/out"
-stop_vbadge
+vbadge_remove
 check "-v masks the PIN" bash -c "! grep -q '31 32 33 34 35 36' '$TMP/vbadge.log'"
 
 # 2. --fail-write-after 1: 6581, nothing written; the next write works
 cp "$STATE" "$TMP/before"
-start_vbadge --fail-write-after 1
+vbadge_start_vpcd "$STATE" --fail-write-after 1
 cat >"$TMP/s2.apdu" <<EOF
 00 A4 04 0C 09 $AID
 00 20 00 81 0C 363636363636FFFFFFFFFFFF => 65 81
@@ -92,10 +65,10 @@ apdu "$TMP/s2.apdu"
 check "--fail-write-after 1: VERIFY answers 6581, the counter stays" test "$RC" = 0
 [ "$RC" = 0 ] || cat "$TMP/out"
 check "the state file is untouched" cmp -s "$STATE" "$TMP/before"
-stop_vbadge
+vbadge_remove
 
 # 3. --remove-after 2: the card leaves at the third APDU, vbadge ends 0
-start_vbadge --remove-after 2
+vbadge_start_vpcd "$STATE" --remove-after 2
 cat >"$TMP/s3.apdu" <<EOF
 00 A4 04 0C 09 $AID
 00 20 00 81 0C 363636363636FFFFFFFFFFFF => 63 C2
@@ -103,11 +76,12 @@ cat >"$TMP/s3.apdu" <<EOF
 EOF
 apdu "$TMP/s3.apdu"
 check "--remove-after 2: the third APDU meets a removed card (exit 3)" test "$RC" = 3
-wait "$VB_PID"
+wait "$VBADGE_PID"
 check "vbadge exits 0 after the removal" test $? = 0
-wait_absent
+pcsc_forget_pid "$VBADGE_PID"
+vbadge_wait_absent
 # the wrong PIN before the removal was counted on disk
-start_vbadge --stall-after 2
+vbadge_start_vpcd "$STATE" --stall-after 2
 cat >"$TMP/s4.apdu" <<EOF
 00 A4 04 0C 09 $AID
 00 20 00 81 => 63 C2
@@ -122,7 +96,7 @@ RC=$?
 check "--stall-after: no answer is a reader/card error (exit 3)" test "$RC" = 3
 check "--stall-after: the card stays inserted" \
 	"$CVC_PCSCWAIT" "$PCSC_READER" --present 1000
-stop_vbadge
+vbadge_remove
 
 echo "$checks checks, $failures failed"
 [ "$failures" = 0 ]

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: MIT
 # Shared by the badge office tests (cvc-issue's reader verbs): a private
-# pcscd with vpcd (../stack/pcscd-env.sh), the virtual badge behind it, a
-# demo PKI made with cvc-issue, and the check helpers of ../lib.sh.
+# pcscd with vpcd (../stack/pcscd-env.sh), the virtual badge behind it
+# (../stack/vbadge-env.sh), a demo PKI made with cvc-issue, and the check
+# helpers of ../lib.sh.
 #
 #   . "$(dirname "$0")/office-lib.sh" "$@"   # first thing in a test
 #   office_setup                              # pcscd up, PKI in $TMP
@@ -18,6 +19,8 @@ office_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Re-runs the test in its own mount namespace: before anything else, so
 # the outer process leaves nothing behind.
 pcsc_isolate "$0" "$@"
+# shellcheck source-path=SCRIPTDIR source=../stack/vbadge-env.sh
+. "$office_here/../stack/vbadge-env.sh"
 # shellcheck source=../lib.sh
 . "$office_here/../lib.sh"
 
@@ -33,7 +36,6 @@ office_cleanup() {
 }
 trap office_cleanup EXIT
 
-VBADGE_PID=""
 I=$CVC_ISSUE
 export CVC_KEY_PASS=office-test-pass
 
@@ -82,39 +84,13 @@ badge_start() {
 	shift
 	# the log tells what the badge saw (kept with CVC_PCSC_KEEP_LOGS=1)
 	echo "--- vbadge $state $*" >>"$PCSC_DIR/vbadge.log"
-	"$CVC_VBADGE" --state "$state" --vpcd --port "$PCSC_PORT" -v "$@" \
-		2>>"$PCSC_DIR/vbadge.log" &
-	VBADGE_PID=$!
-	PCSC_PIDS+=("$VBADGE_PID")
-	"$CVC_PCSCWAIT" "$PCSC_READER" --present "$PCSC_CARD_TIMEOUT_MS" \
-		>/dev/null || pcsc_fail "pcscd did not see the badge ($*)"
-}
-
-# Stops one vbadge by PID: SIGTERM, SIGKILL after 5 s. Not with
-# pcsc_stop_pid: its `sleep & ... kill` guard, killed before the forked
-# shell has run exec, can run this test's EXIT trap in that child (which
-# then stops pcscd and removes $TMP under the test's feet).
-badge_kill() {
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	if kill -TERM "$pid" 2>/dev/null; then
-		for i in $(seq 50); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$pid" 2>/dev/null && echo "warning: vbadge $pid ignored SIGTERM" >&2
-	fi
-	wait "$pid" 2>/dev/null
-	return 0
+	vbadge_start_vpcd "$state" -v "$@"
 }
 
 # Stops the badge (it may have left by itself) and waits until pcscd has
 # seen it go, so the next badge does not inherit a stale state.
 badge_stop() {
-	badge_kill "$VBADGE_PID"
-	"$CVC_PCSCWAIT" "$PCSC_READER" --absent "$PCSC_CARD_TIMEOUT_MS" \
-		>/dev/null || pcsc_fail "pcscd did not see the badge leave"
-	VBADGE_PID=""
+	vbadge_remove
 }
 
 # personalize ISSUER-DIR OUT [more options]: a badge for Alice.

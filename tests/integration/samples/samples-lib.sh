@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: MIT
 # Shared by the samples' tests: a private pcscd with vpcd
-# (../stack/pcscd-env.sh), the virtual badge (vbadge) served to it, the
+# (../stack/pcscd-env.sh), the virtual badge (vbadge) served to it
+# (../stack/vbadge-env.sh), the
 # demo PKI (samples/demo-pki.sh) and badge personalization with cvc-issue.
 #
 #   . "$(dirname "$0")/samples-lib.sh"
@@ -18,8 +19,9 @@ samples_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 samples_top=$(cd "$samples_here/../../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=../stack/pcscd-env.sh
 . "$samples_here/../stack/pcscd-env.sh"
+# shellcheck source-path=SCRIPTDIR source=../stack/vbadge-env.sh
+. "$samples_here/../stack/vbadge-env.sh"
 
-BADGE_PID=""
 checks=0
 failures=0
 OUT="" ERR="" RC=0
@@ -85,15 +87,6 @@ finish() {
 	exit 0
 }
 
-# Forgets a PID that was stopped, so cleanup never signals a reused PID.
-samples_forget_pid() {
-	local keep=() pid
-	for pid in "${PCSC_PIDS[@]}"; do
-		[ "$pid" = "$1" ] || keep+=("$pid")
-	done
-	PCSC_PIDS=("${keep[@]}")
-}
-
 # Re-runs the test in its own mount namespace, starts pcscd and creates
 # the demo PKI in $PKI. $WORK is a scratch directory (removed on exit).
 samples_init() {
@@ -115,24 +108,20 @@ samples_init() {
 	}
 }
 
+# Forgets a PID stopped by the test (pcscd-env.sh's pcsc_forget_pid).
+samples_forget_pid() {
+	pcsc_forget_pid "$1"
+}
+
 # badge_insert STATE-FILE: the virtual badge (created BLANK when the file
 # does not exist) comes to the reader.
 badge_insert() {
-	"$CVC_VBADGE" --state "$1" --vpcd --port "$PCSC_PORT" \
-		2>>"$PCSC_DIR/vbadge.log" &
-	BADGE_PID=$!
-	PCSC_PIDS+=("$BADGE_PID")
-	"$CVC_PCSCWAIT" "$PCSC_READER" --present "$PCSC_CARD_TIMEOUT_MS" \
-		>/dev/null || pcsc_fail "pcscd did not see the badge ($1)"
+	vbadge_start_vpcd "$1"
 }
 
 # The badge leaves the reader; returns once pcscd has seen it go.
 badge_remove() {
-	pcsc_stop_pid "$BADGE_PID"
-	samples_forget_pid "$BADGE_PID"
-	BADGE_PID=""
-	"$CVC_PCSCWAIT" "$PCSC_READER" --absent "$PCSC_CARD_TIMEOUT_MS" \
-		>/dev/null || pcsc_fail "pcscd did not see the badge leave"
+	vbadge_remove
 }
 
 # badge_personalize CHR-PREFIX NAME STAFF-ID DEPARTMENT PIN: personalizes

@@ -6,6 +6,8 @@
 #   pcsc_start_pcscd         # sets PCSC_READER PCSC_PORT PCSC_DIR PCSCD_PID
 #   pcsc_start_vicc [opts]   # sets VICC_PID; returns once pcscd sees the card
 #   pcsc_stop_vicc           # returns once pcscd sees the card gone
+#   pcsc_stop_pid PID        # stops one child; PCSC_STOP_RC = its status
+#   pcsc_forget_pid PID      # PID leaves PCSC_PIDS (stopped elsewhere)
 #
 # Everything started here is stopped by PID in an EXIT trap. Needs
 # CVC_VICC and CVC_PCSCWAIT (paths of the stack's programs, from meson).
@@ -25,6 +27,7 @@ PCSC_READER="Virtual PCD 00 00"
 PCSC_READY_TIMEOUT_MS=${PCSC_READY_TIMEOUT_MS:-10000}
 PCSC_CARD_TIMEOUT_MS=${PCSC_CARD_TIMEOUT_MS:-5000}
 PCSC_STOP_TIMEOUT_S=5
+PCSC_STOP_RC=0
 PCSCD_PID=""
 VICC_PID=""
 PCSC_PIDS=()
@@ -71,8 +74,10 @@ pcsc_isolate() {
 # is signalled before it has exec'd sleep would run this shell's EXIT trap
 # (bash installs trap handlers in the child until exec) and stop pcscd.
 # bash reaps its children as they exit, so kill -0 fails once pid is gone.
+# Sets PCSC_STOP_RC to the child's exit status.
 pcsc_stop_pid() {
 	local pid=$1 i
+	PCSC_STOP_RC=0
 	[ -n "$pid" ] || return 0
 	if kill -TERM "$pid" 2>/dev/null; then
 		for i in $(seq $((PCSC_STOP_TIMEOUT_S * 20))); do
@@ -84,8 +89,19 @@ pcsc_stop_pid() {
 			kill -KILL "$pid" 2>/dev/null
 		fi
 	fi
-	wait "$pid" 2>/dev/null || true
+	# shellcheck disable=SC2034 # for the caller
+	wait "$pid" 2>/dev/null || PCSC_STOP_RC=$?
 	return 0
+}
+
+# Drops a PID that was stopped or reaped from PCSC_PIDS, so that the
+# cleanup never signals it once the system may have reused it.
+pcsc_forget_pid() {
+	local keep=() pid
+	for pid in "${PCSC_PIDS[@]}"; do
+		[ "$pid" = "$1" ] || keep+=("$pid")
+	done
+	PCSC_PIDS=("${keep[@]}")
 }
 
 pcsc_cleanup() {

@@ -427,9 +427,38 @@ if [ "$TRANSPORT" = pcsc ]; then
 fi
 
 # ------------------------------------------------------------------
+echo "== renewal through $TRANSPORT: new key, new certificate, old one gone"
+# A second badge: the first one is on the revocation list by now, and
+# cvc-issue does not renew a revoked badge.
+badge_start "$TMP/badge2.state"
+run "$I" personalize -r "$READER" --issuer-cert "$PKI/dv.cvcert" --issuer-key "$PKI/dv.pem" \
+	--anchor "$PKI/cvca.cvcert" --chr DEBADGE00002 --name "$NAME" --staff-id N-04712 \
+	--rights 'age verification' --days 365 --pin-file "$PIN" --out "$TMP/badge2.cvcert"
+expect_rc 0 "cvc-issue personalize: second badge"
+make_terminal office 'privileged terminal,install certificate'
+run "$R" -r "$READER" --out-chain "$TMP/old-chain.bin"
+expect_rc 0 "cvc-read: chain before renewal"
+run "$I" renew -r "$READER" --issuer-cert "$PKI/dv.cvcert" \
+	--issuer-key "$PKI/dv.pem" --terminal-cert "$PKI/office.cvcert" \
+	--terminal-key "$PKI/office.pem" --terminal-chain "$PKI/dv.cvcert" --days 30
+expect_rc 0 "cvc-issue renew"
+run "$R" -r "$READER" --out-chain "$TMP/new-chain.bin"
+expect_rc 0 "cvc-read: chain after renewal"
+expect_out '^  CHR: +DEBADGE00003$' "renewed: next holder reference"
+check
+if cmp -s "$TMP/old-chain.bin" "$TMP/new-chain.bin"; then
+	fail "renewal left the badge's chain unchanged"
+else
+	pass "renewal wrote a new chain"
+fi
+run "$V" -r "$READER" -t "$PKI/cvca.cvcert" --json
+expect_rc 0 "cvc-verify: the renewed badge is accepted"
+json_check "$OUT" 'd["decision"] == "accept"' 'd["badge"]["chr"] == "DEBADGE00003"'
+badge_stop
+
+# ------------------------------------------------------------------
 echo "== a terminated badge keeps its certificates"
 badge_start "$STATE"
-make_terminal office 'privileged terminal'
 run "$I" terminate -r "$READER" --issuer-cert "$PKI/dv.cvcert" \
 	--terminal-cert "$PKI/office.cvcert" --terminal-key "$PKI/office.pem" \
 	--terminal-chain "$PKI/dv.cvcert"

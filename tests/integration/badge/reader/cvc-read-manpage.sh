@@ -5,22 +5,12 @@
 # (whose members doc/json-schema.md lists too).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../../manpage-lib.sh
+. "$here/../../manpage-lib.sh"
 : "${CVC_READ:?CVC_READ must name the cvc-read binary}"
 
 doc=$(cd "$here/../../../../doc" && pwd)
-page=$doc/cvc-read.1
-command -v groff >/dev/null 2>&1 ||
-	{ echo "FAIL: groff not installed (apt-get install groff-base)"; exit 1; }
-
-RC=0
-groff -man -ww -z -Tutf8 "$page" >"$OUT" 2>"$ERR" || RC=$?
-expect_rc 0 "groff renders the page"
-expect_err_empty "groff warnings"
-
-RC=0
-groff -man -Tascii -P-c -P-b -P-u "$page" >"$TMP/page.txt" 2>"$ERR" || RC=$?
-expect_rc 0 "render as text"
-cp "$TMP/page.txt" "$OUT"
+man_render "$doc/cvc-read.1"
 for section in NAME SYNOPSIS DESCRIPTION OPTIONS OUTPUT 'EXIT STATUS' ENVIRONMENT EXAMPLES 'SEE ALSO'; do
 	expect_out "^$section\$" "section $section"
 done
@@ -28,14 +18,10 @@ done
 run "$CVC_READ" --help
 expect_rc 0 "--help"
 expect_out '^usage: cvc-read ' "--help usage line"
-grep -Eo -- '--[a-z-]+' "$OUT" | sort -u >"$TMP/options"
+man_documents_options
 check
 n=$(wc -l <"$TMP/options")
 if [ "$n" -ge 9 ]; then pass "--help lists $n long options"; else fail "--help lists only $n long options"; fi
-cp "$TMP/page.txt" "$OUT"
-while read -r opt; do
-	expect_out "$opt" "page documents $opt"
-done <"$TMP/options"
 for short in -r -o -j -v -h -V; do
 	expect_out "^ +$short, --" "page documents $short"
 done

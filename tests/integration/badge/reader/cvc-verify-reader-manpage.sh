@@ -6,21 +6,12 @@
 # tokens; and the mode's usage errors (no reader needed for those).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../../manpage-lib.sh
+. "$here/../../manpage-lib.sh"
 : "${CVC_VERIFY:?CVC_VERIFY must name the cvc-verify binary}"
 
 doc=$(cd "$here/../../../../doc" && pwd)
-page=$doc/cvc-verify.1
-command -v groff >/dev/null 2>&1 ||
-	{ echo "FAIL: groff not installed (apt-get install groff-base)"; exit 1; }
-
-RC=0
-groff -t -man -ww -z -Tutf8 "$page" >"$OUT" 2>"$ERR" || RC=$?
-expect_rc 0 "groff renders the page"
-expect_err_empty "groff warnings"
-RC=0
-groff -t -man -Tascii -P-c -P-b -P-u "$page" >"$TMP/page.txt" 2>"$ERR" || RC=$?
-expect_rc 0 "render as text"
-cp "$TMP/page.txt" "$OUT"
+man_render "$doc/cvc-verify.1" -t
 for section in 'LIVE BADGE' ENVIRONMENT; do
 	expect_out "^$section\$" "section $section"
 done
@@ -33,11 +24,7 @@ expect_rc 0 "--help"
 for opt in --reader --require-right --pin-file --require-pin --terminal-cert --terminal-key --holder; do
 	expect_out "$opt" "--help lists $opt"
 done
-grep -Eo -- '--[a-z-]+' "$OUT" | sort -u >"$TMP/options"
-cp "$TMP/page.txt" "$OUT"
-while read -r opt; do
-	expect_out "$opt" "page documents $opt"
-done <"$TMP/options"
+man_documents_options
 expect_out '^       -r, --reader spec' "page documents -r"
 expect_out 'libcvc-verify-reader/1' "page documents the reader schema"
 expect_out '^       3      ' "page documents exit status 3"

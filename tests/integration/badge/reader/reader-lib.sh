@@ -5,12 +5,14 @@
 # (applet-spec/vbadge) on the transport under test:
 #
 #   pcsc  vbadge --vpcd behind a private pcscd (../../stack/pcscd-env.sh;
-#         the caller runs pcsc_isolate first)
+#         the caller sources it and runs pcsc_isolate first)
 #   nfc   vbadge --pn532: a PN532 on a pseudo-terminal for libnfc's
 #         pn532_uart driver
 #
-#   badge_start STATE [vbadge options]   sets BADGE_PID and READER
+#   badge_start STATE [vbadge options]   sets READER
 #   badge_stop                           returns once the card is gone
+#
+# (../../stack/vbadge-env.sh starts and stops the badge.)
 #
 # Everything started here is stopped by PID on exit.
 #
@@ -25,11 +27,17 @@ READER_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 DOC_DIR=$(cd "$READER_LIB_DIR/../../../../doc" && pwd)
 # shellcheck source=../../lib.sh
 . "$READER_LIB_DIR/../../lib.sh"
+# The NFC side needs pcscd-env.sh's helpers only (it starts no pcscd).
+if ! declare -F pcsc_stop_pid >/dev/null; then
+	# shellcheck source-path=SCRIPTDIR source=../../stack/pcscd-env.sh
+	. "$READER_LIB_DIR/../../stack/pcscd-env.sh"
+fi
+# shellcheck source-path=SCRIPTDIR source=../../stack/vbadge-env.sh
+. "$READER_LIB_DIR/../../stack/vbadge-env.sh"
 
-BADGE_PID=""
 READER=""
 TRANSPORT=${TRANSPORT:?set TRANSPORT to pcsc or nfc before sourcing}
-BADGE_TIMEOUT_S=10
+VBADGE_LOG=$TMP/vbadge.log
 
 # The NFC side: libnfc must use only the device we name.
 export LIBNFC_AUTO_SCAN=false
@@ -37,10 +45,7 @@ unset LIBNFC_DEVICE LIBNFC_DEFAULT_DEVICE
 
 reader_cleanup() {
 	local rc=$?
-	if [ -n "$BADGE_PID" ]; then
-		kill -TERM "$BADGE_PID" 2>/dev/null
-		wait "$BADGE_PID" 2>/dev/null
-	fi
+	vbadge_stop
 	if [ "$rc" != 0 ] && [ -s "$TMP/vbadge.log" ]; then
 		echo "--- vbadge.log (last 30 lines):" >&2
 		tail -n 30 "$TMP/vbadge.log" >&2
@@ -57,45 +62,24 @@ trap reader_cleanup EXIT
 # ------------------------------------------------------------------
 # The badge
 
-badge_start_pcsc() {
-	"$CVC_VBADGE" --state "$1" --vpcd --port "$PCSC_PORT" "${@:2}" \
-		2>>"$TMP/vbadge.log" &
-	BADGE_PID=$!
-	PCSC_PIDS+=("$BADGE_PID")
-	"$CVC_PCSCWAIT" "$PCSC_READER" --present "$PCSC_CARD_TIMEOUT_MS" >/dev/null ||
-		pcsc_fail "pcscd did not see the badge (vbadge ${*:2})"
-	READER="pcsc:$PCSC_READER"
-}
-
-badge_start_nfc() {
-	local i
-	rm -f "$TMP/pty"
-	"$CVC_VBADGE" --state "$1" --pn532 --path-file "$TMP/pty" "${@:2}" \
-		2>>"$TMP/vbadge.log" &
-	BADGE_PID=$!
-	for ((i = 0; i < BADGE_TIMEOUT_S * 100; i++)); do
-		[ -s "$TMP/pty" ] && break
-		sleep 0.01
-	done
-	[ -s "$TMP/pty" ] || { echo "FAIL: vbadge --pn532 did not start"; exit 1; }
-	READER="nfc:pn532_uart:$(cat "$TMP/pty")"
-}
-
+# The reader is the pty itself, not the link: once vbadge has gone, the
+# tests see a device that does not answer.
 badge_start() {
-	"badge_start_$TRANSPORT" "$@"
-	echo "badge up: vbadge PID $BADGE_PID ${*:2} on $READER"
+	if [ "$TRANSPORT" = pcsc ]; then
+		vbadge_start_vpcd "$@"
+		READER="pcsc:$PCSC_READER"
+	else
+		vbadge_start_pn532 "$1" "$TMP/pn532" "${@:2}"
+		READER="nfc:pn532_uart:$VBADGE_PTY"
+	fi
+	echo "badge up: vbadge PID $VBADGE_PID ${*:2} on $READER"
 }
 
 # Stops vbadge by PID (it may have gone already: --remove-after).
 badge_stop() {
-	[ -n "$BADGE_PID" ] || return 0
-	kill -TERM "$BADGE_PID" 2>/dev/null
-	wait "$BADGE_PID" 2>/dev/null
-	BADGE_PID=""
-	if [ "$TRANSPORT" = pcsc ]; then
-		"$CVC_PCSCWAIT" "$PCSC_READER" --absent "$PCSC_CARD_TIMEOUT_MS" >/dev/null ||
-			pcsc_fail "pcscd did not see the badge leave"
-	fi
+	[ -n "$VBADGE_PID" ] || return 0
+	vbadge_stop
+	[ "$TRANSPORT" != pcsc ] || vbadge_wait_absent
 }
 
 # ------------------------------------------------------------------
