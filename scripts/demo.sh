@@ -48,11 +48,17 @@ prod=$corpus/de_eid_production
 . tests/integration/stack/vbadge-env.sh
 pcsc_isolate "$0" "$@"
 
-step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+# Bold steps and dim commands on a terminal; plain text when piped.
+if [ -t 1 ]; then
+	bold=$'\033[1m' dim=$'\033[2m' plain=$'\033[0m'
+else
+	bold='' dim='' plain=''
+fi
+step() { printf '\n%s== %s ==%s\n' "$bold" "$*" "$plain"; }
 show() { # prints a command (as it could be typed), then runs it
-	printf '\033[2m$'
+	printf '%s$' "$dim"
 	printf ' %q' "$@"
-	printf '\033[0m\n'
+	printf '%s\n' "$plain"
 	"$@"
 }
 
