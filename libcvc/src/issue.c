@@ -10,6 +10,8 @@
 #include <strings.h>
 
 #include <openssl/bio.h>
+#include <openssl/decoder.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -549,6 +551,32 @@ cvc_err cvc_key_file_generate(const char *spec, const cvc_algo *algo,
 	return err;
 }
 
+/*
+ * PEM or DER, PKCS#8 encrypted or not: OpenSSL's decoder chain tries each
+ * form. Without a passphrase an empty one is given, so an encrypted key
+ * fails instead of prompting on a terminal.
+ */
+static EVP_PKEY *decode_private_key(BIO *bio, const char *pass)
+{
+	EVP_PKEY *pkey = NULL;
+	OSSL_DECODER_CTX *dctx;
+	const char *pw = pass != NULL ? pass : "";
+
+	dctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, NULL, NULL, NULL,
+	                                     EVP_PKEY_KEYPAIR, NULL, NULL);
+	if (dctx == NULL)
+		return NULL;
+	if (OSSL_DECODER_CTX_set_passphrase(dctx, (const unsigned char *)pw,
+	                                    strlen(pw)) != 1 ||
+	    OSSL_DECODER_from_bio(dctx, bio) != 1) {
+		EVP_PKEY_free(pkey);
+		pkey = NULL;
+	}
+	OSSL_DECODER_CTX_free(dctx);
+	ERR_clear_error();
+	return pkey;
+}
+
 cvc_err cvc_key_file_load(const char *path, const char *pass,
                           const cvc_algo *algo, cvc_signer **signer)
 {
@@ -560,10 +588,9 @@ cvc_err cvc_key_file_load(const char *path, const char *pass,
 		return CVC_ERR_INVALID_ARG;
 	if ((bio = BIO_new_file(path, "rb")) == NULL)
 		return CVC_ERR_IO;
-	pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL,
-	                               (void *)(pass != NULL ? pass : ""));
+	pkey = decode_private_key(bio, pass);
 	BIO_free(bio);
-	if (pkey == NULL) /* DER or unencrypted: the signer's own loader */
+	if (pkey == NULL) /* the signer's loader names what is wrong */
 		return cvc_signer_load_file(path, algo, signer);
 	err = signer_from_pkey(pkey, algo, signer);
 	EVP_PKEY_free(pkey);

@@ -10,6 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include <cvc/cvc.h>
 
 /* ------------------------------------------------------------------ */
@@ -364,7 +368,64 @@ START_TEST(key_file_encrypted_round_trip)
 	cvc_signer_free(&back);
 	ck_assert_int_ne(cvc_key_file_load(path, "wrong", ecdsa(), &back),
 	                 CVC_OK);
+	ck_assert_int_ne(cvc_key_file_load(path, NULL, ecdsa(), &back), CVC_OK);
 	unlink(path);
+	cvc_signer_free(&s);
+	free(pem);
+}
+END_TEST
+
+/* Whether two signers hold the same key (same public point). */
+static bool signers_match(const cvc_signer *a, const cvc_signer *b)
+{
+	uint8_t pa[200], pb[200];
+	size_t la, lb;
+
+	return cvc_signer_pubkey_encode(a, false, pa, sizeof(pa), &la) ==
+	           CVC_OK &&
+	       cvc_signer_pubkey_encode(b, false, pb, sizeof(pb), &lb) ==
+	           CVC_OK &&
+	       la == lb && memcmp(pa, pb, la) == 0;
+}
+
+/* The same key as encrypted DER PKCS#8, as `openssl pkcs8 -outform DER`
+ * writes it: loads with its passphrase, not without or with another. */
+START_TEST(key_file_encrypted_der)
+{
+	cvc_signer *s = NULL, *back = NULL;
+	char *pem = NULL;
+	size_t pem_len;
+	char path[] = "/tmp/test_issue_derXXXXXX";
+	EVP_PKEY *pkey;
+	BIO *in, *out;
+	int fd;
+
+	ck_assert_int_eq(cvc_key_file_generate("brainpoolP256r1", ecdsa(), NULL,
+	                                       &s, &pem, &pem_len),
+	                 CVC_OK);
+	in = BIO_new_mem_buf(pem, (int)pem_len);
+	pkey = PEM_read_bio_PrivateKey(in, NULL, NULL, (void *)"");
+	ck_assert_ptr_nonnull(pkey);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	out = BIO_new_file(path, "wb");
+	ck_assert_int_eq(i2d_PKCS8PrivateKey_bio(out, pkey, EVP_aes_256_cbc(),
+	                                         NULL, 0, NULL,
+	                                         (void *)"der-pw"),
+	                 1);
+	BIO_free(out);
+	ck_assert_int_eq(cvc_key_file_load(path, "der-pw", ecdsa(), &back),
+	                 CVC_OK);
+	ck_assert(signers_match(s, back));
+	cvc_signer_free(&back);
+	ck_assert_int_ne(cvc_key_file_load(path, "wrong", ecdsa(), &back),
+	                 CVC_OK);
+	ck_assert_int_ne(cvc_key_file_load(path, NULL, ecdsa(), &back), CVC_OK);
+	ck_assert_ptr_null(back);
+	unlink(path);
+	EVP_PKEY_free(pkey);
+	BIO_free(in);
 	cvc_signer_free(&s);
 	free(pem);
 }
@@ -378,6 +439,7 @@ static Suite *issue_suite(void)
 	tcase_add_test(tc, chr_next_numeric_and_base36);
 	tcase_add_test(tc, chat_build_names_roles);
 	tcase_add_test(tc, key_file_encrypted_round_trip);
+	tcase_add_test(tc, key_file_encrypted_der);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pki");
 	tcase_add_checked_fixture(tc, setup_pki, teardown_pki);
