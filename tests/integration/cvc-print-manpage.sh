@@ -6,8 +6,8 @@
 
 page=$(cd "$(dirname "$0")/../../doc" && pwd)/cvc-print.1
 if ! command -v groff >/dev/null 2>&1; then
-	echo "groff not installed; skipping"
-	exit 77
+	echo "FAIL: groff not installed (apt-get install groff-base)"
+	exit 1
 fi
 
 # -ww: all warnings; -z: no output, only diagnostics.

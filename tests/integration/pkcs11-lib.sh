@@ -5,18 +5,18 @@
 # live in a temporary directory, so no system token is touched. Two EC key
 # pairs are generated inside the token with pkcs11-tool (brainpoolP256r1 and
 # prime256v1, never extractable); test_pkcs11.c then loads, signs and
-# verifies. Exits 77 (skip) when SoftHSM or the engine is not installed.
+# verifies. Fails (never skips) when SoftHSM or the engine is missing.
 set -euo pipefail
 test_pkcs11=${1:?usage: pkcs11-lib.sh PATH-OF-test_pkcs11}
 
 module=${CVC_P11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 for need in softhsm2-util pkcs11-tool openssl; do
-	command -v "$need" >/dev/null || { echo "skip: no $need"; exit 77; }
+	command -v "$need" >/dev/null || { echo "FAIL: no $need (scripts/deps.sh installs it)"; exit 1; }
 done
-[ -r "$module" ] || { echo "skip: no $module"; exit 77; }
+[ -r "$module" ] || { echo "FAIL: no $module (softhsm2)"; exit 1; }
 openssl engine -t pkcs11 >/dev/null 2>&1 || {
-	echo "skip: no OpenSSL pkcs11 engine (libengine-pkcs11-openssl)"
-	exit 77
+	echo "FAIL: no OpenSSL pkcs11 engine (libengine-pkcs11-openssl)"
+	exit 1
 }
 
 # shellcheck source-path=SCRIPTDIR source=softhsm-token.sh
