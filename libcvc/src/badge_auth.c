@@ -45,6 +45,7 @@ typedef struct auth_run {
 	uint8_t chain[CVC_BADGE_MAX_CHAIN];
 	cvc_cert badge, dv;
 	cvc_chain_result chain_res;
+	bool all_steps_passed; /* set last: the only way to an ACCEPT */
 } auth_run;
 
 /* ------------------------------------------------------------------ */
@@ -403,6 +404,7 @@ static cvc_err run_steps(auth_run *a)
 	if (pol->read_holder)
 		STEP(read_holder(a));
 #undef STEP
+	a->all_steps_passed = true;
 	return CVC_OK;
 }
 
@@ -460,8 +462,14 @@ cvc_err cvc_badge_authenticate(cvc_card *card, const cvc_badge_policy *policy,
 		stop_counting(&a);
 	}
 	cvc_card_end(card);
-	if (res->decision == CVC_BADGE_ACCEPT)
+	/* Fail closed: ACCEPT stands only if every step ran and passed. */
+	if (res->decision == CVC_BADGE_ACCEPT && !a.all_steps_passed) {
+		res->decision = CVC_BADGE_ERROR;
+		res->reason = err != CVC_OK ? err : CVC_ERR_INVALID_ARG;
+		detail(res, "authentication did not complete");
+	} else if (res->decision == CVC_BADGE_ACCEPT) {
 		detail(res, "accepted");
+	}
 	wipe_run(&a);
 	return err;
 }
