@@ -26,7 +26,6 @@
 
 #include "badge_int.h"
 #include "card_int.h"
-#include "trust_int.h"
 
 /* SPEC.md 8: a door sends a 32-octet random challenge. */
 #define AUTH_CHALLENGE_LEN 32u
@@ -286,41 +285,14 @@ static cvc_err validate_chain(auth_run *a)
 	return refuse(a, err, cr->check != NULL ? cr->check : "chain");
 }
 
-static bool same_name(cvc_span a, const uint8_t *b, size_t b_len)
-{
-	return a.len == b_len && memcmp(a.data, b, b_len) == 0;
-}
-
-/*
- * EC domain parameters for the badge key (TR-03110-3 D.3.3): the nearest
- * certificate above it in the validated path that has them, else the key
- * anchor the path ends in.
- */
-static const cvc_pubkey *badge_domain(const auth_run *a)
-{
-	const cvc_chain_result *cr = &a->chain_res;
-	const cvc_store *store = a->pol->store;
-
-	for (size_t i = 1; i < cr->n; i++)
-		if (cvc_pubkey_has_domain_params(&cr->chain[i]->key))
-			return &cr->chain[i]->key;
-	for (size_t i = 0; cr->anchor_is_key && i < store->n_keys; i++) {
-		const cvc_key_anchor *ka = store->keys[i];
-
-		if (same_name(cr->anchor_name, ka->name, ka->name_len) &&
-		    cvc_pubkey_has_domain_params(&ka->pubkey))
-			return &ka->pubkey;
-	}
-	return NULL;
-}
-
 static cvc_err verify_signature(auth_run *a)
 {
 	cvc_err err;
 
 	clear_diag(a);
-	err = cvc_badge_verify_proof(&a->badge, badge_domain(a), a->challenge,
-	                             sizeof(a->challenge), &a->proof, &a->diag);
+	err = cvc_badge_verify_proof(&a->badge, a->chain_res.target_domain,
+	                             a->challenge, sizeof(a->challenge),
+	                             &a->proof, &a->diag);
 	if (err != CVC_OK)
 		return step_failed(a, err, "signature");
 	a->res->pin_verified = (a->proof.flags & CVC_BADGE_FLAG_PIN) != 0;

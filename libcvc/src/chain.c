@@ -478,6 +478,7 @@ static void succeed(struct search *s, const struct check *c)
 	res->crl_stale = false;
 	res->anchor_expired = c->anchor_expired;
 	res->chat_widened = c->widened;
+	res->target_domain = c->inherit[0];
 	s->passed = true;
 	s->stop = true;
 }

@@ -185,6 +185,10 @@ typedef struct cvc_chain_result {
 	bool crl_stale;
 	bool anchor_expired; /* the anchor certificate is past its CXD */
 	bool chat_widened;   /* a CHAT is wider than its issuer's (gematik) */
+	/* On success: the EC domain parameters the target's key inherits
+	 * from the path (TR-03110-3 D.3.3), for checking what the target
+	 * signed (e.g. a badge's proof); NULL when none are needed. */
+	const cvc_pubkey *target_domain;
 } cvc_chain_result;
 
 /*
